@@ -1,0 +1,266 @@
+# The one entry point of the book.
+#
+#   make                  the whole book, book/book.pdf
+#   make chapterN         tangle, compile and run chapter N, draw its figures,
+#                         weave book/chapterN.pdf      (ARGS="--knob v" passes knobs)
+#   make test             the CUnit suite and every chapter program's smoke test
+#   make test SANITIZE=1  the same under AddressSanitizer and UBSan
+#   make bench            measurements (ratios, never pass/fail)
+#   make tangle           plain C, without #line directives, in build/tangled/
+#   make deps             install what is missing from Debian's packages (as root)
+#   make clean            remove everything that make wrote
+#
+# Every chapter is a noweb file chapters/NN-topic.nw; adding one adds its
+# target chapterN by itself.  The core library is lib/*.nw (literate) and
+# lib/*.c (plumbing).  Generated sources, objects and programs go in build/,
+# figures and their data in figures/, the PDFs in book/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+.DEFAULT_GOAL := all
+SEED     ?= 1
+ARGS     ?=
+SANITIZE ?=
+
+# Same bits on every run: one BLAS thread, fixed dates in the PDFs.
+export OPENBLAS_NUM_THREADS ?= 1
+export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
+export FORCE_SOURCE_DATE := 1
+export TZ := UTC
+
+ifeq ($(SANITIZE),1)
+BUILD    := build/sanitize
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+export ASAN_OPTIONS := detect_leaks=1
+else
+BUILD    := build
+SANFLAGS :=
+endif
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c17 -Wall -Wextra -Wpedantic -Werror
+CPPFLAGS_ALL := -I$(BUILD)/lib -Ilib
+CFLAGS_ALL   := $(WARN) $(CFLAGS) $(SANFLAGS)
+# OpenBLAS's CBLAS when it is there, GSL's reference CBLAS otherwise.
+BLAS    := $(if $(wildcard /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so),-lopenblas,-lgslcblas)
+LDLIBS  := -lgsl $(BLAS) -lm
+
+# ---------------------------------------------------------------- set-up
+PACKAGES := gcc libc6-dev make libgsl-dev libopenblas-dev noweb gnuplot-nox \
+            libcunit1-dev texlive-latex-base texlive-latex-recommended \
+            texlive-fonts-recommended lmodern latexmk poppler-utils libstb-dev
+
+# Installs what is missing when run as root; otherwise one line that says
+# what to install, and a non-zero exit.
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${db:Status-Abbrev}' "$$p" 2>/dev/null | grep -q '^ii' || echo "$$p"; \
+	  done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make deps: installing $$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "make: missing Debian packages; run: sudo apt-get install --no-install-recommends $$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# ---------------------------------------------------------------- the core
+NW_LIB    := $(sort $(wildcard lib/*.nw))
+PLAIN_LIB := $(sort $(wildcard lib/*.c))
+LIB_ROOTS := $(shell sed -n 's/^<<\([A-Za-z0-9_-]*\.[ch]\)>>=$$/\1/p' $(NW_LIB) /dev/null)
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/lib/%.o,$(filter %.c,$(LIB_ROOTS))) \
+             $(patsubst lib/%.c,$(BUILD)/lib/plain-%.o,$(PLAIN_LIB))
+LIBCORE   := $(BUILD)/lib/libcore.a
+
+# Tangle every root of every module; cpif leaves unchanged files alone, so
+# only what really changed is compiled again.  A root that is neither a .c
+# nor a .h is a misspelled chunk name: stop.
+$(BUILD)/lib/tangle.stamp: $(NW_LIB) | deps
+	@mkdir -p $(@D)
+	for f in $(NW_LIB); do \
+	  for r in $$(noroots "$$f" | sed 's/^<<\(.*\)>>$$/\1/'); do \
+	    case "$$r" in *.c|*.h) ;; *) echo "$$f: stray root chunk <<$$r>> (misspelled chunk name?)" >&2; exit 1;; esac; \
+	    notangle -L -R"$$r" "$$f" | cpif $(BUILD)/lib/"$$r"; \
+	  done; \
+	done
+	@touch $@
+
+$(addprefix $(BUILD)/lib/,$(LIB_ROOTS)): $(BUILD)/lib/tangle.stamp ;
+
+$(BUILD)/lib/%.o: $(BUILD)/lib/%.c | $(BUILD)/lib/tangle.stamp
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/lib/plain-%.o: lib/%.c | $(BUILD)/lib/tangle.stamp
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBCORE): $(LIB_OBJS)
+	rm -f $@ && ar rcD $@ $^
+
+# ---------------------------------------------------------------- chapters
+NW_CHAPTERS := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
+chapter_number = $(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $1))))
+CHAPTERS := $(foreach f,$(NW_CHAPTERS),$(call chapter_number,$f))
+# modules a chapter weaves in with \coremodule{name}
+chapter_modules = $(patsubst %,lib/%.nw,$(shell sed -n 's/.*\\coremodule{\([A-Za-z0-9-]*\)}.*/\1/p' $1))
+
+# $(call chapter_rules,N,source.nw)
+define chapter_rules
+B$1       := $(BUILD)/chapter$1
+GP$1      := $$(shell sed -n 's/^<<\(ch$1-[A-Za-z0-9-]*\.gp\)>>=$$$$/\1/p' $2)
+FIGS$1    := $$(patsubst %.gp,figures/%.tex,$$(GP$1))
+DATA$1    := $$(sort $$(shell grep -o 'figures/data/ch$1-[A-Za-z0-9-]*\.dat' $2))
+MODS$1    := $$(call chapter_modules,$2)
+
+$$(B$1)/tangle.stamp: $2 | deps
+	@mkdir -p $$(@D)
+	@bad=$$$$(noroots $2 | sed 's/^<<\(.*\)>>$$$$/\1/' | grep -v -x -E 'chapter$1\.c|ch$1-[A-Za-z0-9-]+\.gp' || true); \
+	if [ -n "$$$$bad" ]; then echo "$2: stray root chunk <<$$$$bad>> (misspelled chunk name?)" >&2; exit 1; fi
+	notangle -L -R'chapter$1.c' $2 | cpif $$(B$1)/chapter$1.c
+	for r in $$(GP$1); do notangle -R"$$$$r" $2 | cpif $$(B$1)/"$$$$r"; done
+	@touch $$@
+
+$$(B$1)/chapter$1.c $$(addprefix $$(B$1)/,$$(GP$1)): $$(B$1)/tangle.stamp ;
+
+$$(B$1)/chapter$1.o: $$(B$1)/chapter$1.c | $(BUILD)/lib/tangle.stamp
+	$$(CC) $$(CPPFLAGS_ALL) $$(CFLAGS_ALL) -MMD -MP -c $$< -o $$@
+
+# Link afresh, but keep the old program when the new one is the same bytes:
+# a change to a core module this chapter does not use reruns nothing.
+$$(B$1)/link.stamp: $$(B$1)/chapter$1.o $(LIBCORE)
+	$$(CC) $$(CFLAGS_ALL) $$< $(LIBCORE) $$(LDLIBS) -o $$(B$1)/chapter$1.new
+	@if cmp -s $$(B$1)/chapter$1.new $$(B$1)/chapter$1; then rm $$(B$1)/chapter$1.new; \
+	 else mv $$(B$1)/chapter$1.new $$(B$1)/chapter$1; fi
+	@touch $$@
+$$(B$1)/chapter$1: $$(B$1)/link.stamp ;
+
+# The knobs of the last run; rewritten only when they change.
+$$(B$1)/args: FORCE | deps
+	@mkdir -p $$(@D) && echo '--seed $(SEED) $(ARGS)' | cpif $$@
+
+$$(B$1)/run.stamp: $$(B$1)/chapter$1 $$(B$1)/args
+	@mkdir -p figures/data
+	$$(B$1)/chapter$1 --out figures/data $$$$(cat $$(B$1)/args)
+	@touch $$@
+
+figures/data/ch$1-numbers.tex $$(DATA$1): $$(B$1)/run.stamp ;
+
+figures/ch$1-%.tex: $$(B$1)/ch$1-%.gp $$(B$1)/run.stamp book/style.gp
+	gnuplot -e "load 'book/style.gp'; set output '$$@'" $$<
+
+$$(B$1)/weave.stamp: $2 $$(MODS$1) | deps
+	@mkdir -p $$(B$1)/weave
+	noweave -n -index -autodefs c $2 $$(MODS$1) | perl book/nwsplit.pl $$(B$1)/weave
+	@touch $$@
+
+$$(B$1)/chapter$1.tex: $2 | $$(B$1)/tangle.stamp
+	printf '%s\n' '\def\weavedir{$$(B$1)/weave}' '\input{book/preamble}' \
+	  '\begin{document}' '\mainmatter' '\setcounter{chapter}{$$(shell expr $1 - 1)}' \
+	  '\input{figures/data/ch$1-numbers}' '\input{$$(B$1)/weave/$$(basename $$(notdir $2))}' \
+	  '\backmatter\input{book/backmatter}' '\end{document}' | cpif $$@
+
+book/chapter$1.pdf: $$(B$1)/chapter$1.tex $$(B$1)/weave.stamp $$(FIGS$1) figures/data/ch$1-numbers.tex \
+                    book/preamble.tex book/backmatter.tex book/book.bib
+	$$(call latex,$$<,$$(B$1)/latex,$$@)
+
+chapter$1: book/chapter$1.pdf
+	@echo "chapter $1: figures in figures/ch$1-*.pdf (data in figures/data/ch$1-*), text in book/chapter$1.pdf"
+
+CHAPTER_PROGRAMS += $$(B$1)/chapter$1
+CHAPTER_SMOKE    += $$(B$1)/chapter$1:$$(subst $$(space),$$(comma),$$(notdir $$(DATA$1)))
+ALL_FIGS         += $$(FIGS$1)
+ALL_NUMBERS      += figures/data/ch$1-numbers.tex
+.PHONY: chapter$1
+endef
+comma := ,
+empty :=
+space := $(empty) $(empty)
+$(foreach f,$(NW_CHAPTERS),$(eval $(call chapter_rules,$(call chapter_number,$f),$f)))
+
+# ---------------------------------------------------------------- the book
+# One noweave run over every file in reading order (each chapter, then the
+# modules it weaves in) gives one chunk index and one identifier index.
+BOOK_NW := $(foreach f,$(NW_CHAPTERS),$f $(call chapter_modules,$f))
+
+# $(call latex,master.tex,outdir,pdf): typeset, fail on undefined references.
+define latex
+@mkdir -p $2
+latexmk -pdf -silent -interaction=nonstopmode -halt-on-error -outdir=$2 $1 >$2/latexmk.out 2>&1 \
+  || { tail -40 $2/latexmk.out >&2; exit 1; }
+@log=$2/$(basename $(notdir $1)).log; \
+ if grep -E 'undefined|Undefined|multiply defined' $$log | grep -v -E 'Font|font'; then \
+   echo "$1: LaTeX reports undefined or multiply defined references (see $$log)" >&2; exit 1; fi
+cp $2/$(basename $(notdir $1)).pdf $3
+endef
+
+build/book/weave.stamp: $(BOOK_NW) | deps
+	@mkdir -p build/book/weave
+	@dup=$$(for f in $(BOOK_NW); do sed -n 's/^<<\(.*\)>>=$$/\1/p' $$f | sort -u; done | sort | uniq -d); \
+	if [ -n "$$dup" ]; then echo "chunk names defined in more than one file (name them apart): $$dup" >&2; exit 1; fi
+	noweave -n -index -autodefs c $(BOOK_NW) | perl book/nwsplit.pl build/book/weave
+	@touch $@
+
+build/book/chapters.tex: $(NW_CHAPTERS) | build/book/weave.stamp
+	for f in $(NW_CHAPTERS); do n=$$(basename $$f .nw); c=$$(echo $$n | sed 's/^0*\([0-9]*\)-.*/\1/'); \
+	  printf '\\input{figures/data/ch%s-numbers}\\input{build/book/weave/%s}\n' $$c $$n; done | cpif $@
+
+book/book.pdf: book/book.tex build/book/chapters.tex build/book/weave.stamp $(ALL_FIGS) $(ALL_NUMBERS) \
+               book/preamble.tex book/preface.tex book/backmatter.tex book/book.bib
+	$(call latex,book/book.tex,build/book/latex,$@)
+
+book: book/book.pdf
+all: book
+
+# ---------------------------------------------------------------- tests
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
+BENCH_SRCS := $(sort $(wildcard tests/bench_*.c))
+BENCH_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(BENCH_SRCS))
+
+# The runners call every function `void suite_NAME(void)` (and
+# `void bench_NAME(void)`) found in the test files: a new file needs no
+# registration.
+$(BUILD)/tests/suites.h: $(TEST_SRCS) $(BENCH_SRCS) FORCE | deps
+	@mkdir -p $(@D)
+	@{ sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(TEST_SRCS) /dev/null; \
+	   sed -n 's/^void \(bench_[a-z0-9_]*\)(void)$$/BENCH(\1)/p' $(BENCH_SRCS) /dev/null; } | cpif $@
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h | $(BUILD)/lib/tangle.stamp
+	$(CC) $(CPPFLAGS_ALL) -I$(BUILD)/tests -Itests $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/runtests: $(BUILD)/tests/runtests.o $(BUILD)/tests/smoke.o $(TEST_OBJS) $(LIBCORE)
+	$(CC) $(CFLAGS_ALL) $^ -lcunit $(LDLIBS) -o $@
+
+$(BUILD)/tests/runbench: $(BUILD)/tests/runbench.o $(BENCH_OBJS) $(LIBCORE)
+	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
+
+test: $(BUILD)/tests/runtests $(CHAPTER_PROGRAMS) | deps
+	$(BUILD)/tests/runtests $(CHAPTER_SMOKE)
+
+bench: $(BUILD)/tests/runbench | deps
+	$(BUILD)/tests/runbench
+
+# ---------------------------------------------------------------- reading
+tangle: $(NW_LIB) $(NW_CHAPTERS) | deps
+	@mkdir -p build/tangled/lib
+	for f in $(NW_LIB); do for r in $$(noroots "$$f" | sed 's/^<<\(.*\)>>$$/\1/'); do \
+	  notangle -R"$$r" "$$f" > build/tangled/lib/"$$r"; done; done
+	cp lib/*.c lib/*.h build/tangled/lib/
+	for f in $(NW_CHAPTERS); do for r in $$(noroots "$$f" | sed 's/^<<\(.*\)>>$$/\1/'); do \
+	  notangle -R"$$r" "$$f" > build/tangled/"$$r"; done; done
+	@echo "plain C in build/tangled/ (core in build/tangled/lib/)"
+
+clean:
+	rm -rf build figures book/*.pdf
+
+.PHONY: all book deps test bench tangle clean FORCE
+FORCE:
+
+-include $(wildcard $(BUILD)/lib/*.d $(BUILD)/chapter*/*.d $(BUILD)/tests/*.d)
