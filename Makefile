@@ -55,22 +55,26 @@ PACKAGES := gcc libc6-dev make libgsl-dev libopenblas-dev noweb gnuplot-nox \
             libcunit1-dev texlive-latex-base texlive-latex-recommended \
             texlive-fonts-recommended lmodern latexmk poppler-utils libstb-dev
 
-# Installs what is missing when run as root; otherwise one line that says
-# what to install, and a non-zero exit.
+# What is missing, asked of dpkg once per run of make.  Without root, any
+# target but deps and clean stops at once with the one line to type; as
+# root, `deps` (a prerequisite of everything that needs a tool) installs it.
+MISSING := $(shell for p in $(PACKAGES); do \
+             dpkg-query -W -f='$${db:Status-Abbrev}' "$$p" 2>/dev/null | grep -q '^ii' || echo "$$p"; \
+           done)
+ifneq ($(strip $(MISSING)),)
+ifneq ($(shell id -u),0)
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+$(error missing Debian packages; run: sudo apt-get install --no-install-recommends $(strip $(MISSING)))
+endif
+endif
+endif
+
 deps:
-	@missing=$$(for p in $(PACKAGES); do \
-	    dpkg-query -W -f='$${db:Status-Abbrev}' "$$p" 2>/dev/null | grep -q '^ii' || echo "$$p"; \
-	  done | tr '\n' ' '); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "make deps: installing $$missing"; \
-	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  else \
-	    echo "make: missing Debian packages; run: sudo apt-get install --no-install-recommends $$missing" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+ifneq ($(strip $(MISSING)),)
+	@echo "make deps: installing $(strip $(MISSING))"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MISSING) >/dev/null
+endif
 
 # ---------------------------------------------------------------- the core
 NW_LIB    := $(sort $(wildcard lib/*.nw))
@@ -160,8 +164,8 @@ $$(B$1)/weave.stamp: $2 $$(MODS$1) | deps
 	noweave -n -index -autodefs c $2 $$(MODS$1) | perl book/nwsplit.pl $$(B$1)/weave
 	@touch $$@
 
-$$(B$1)/chapter$1.tex: $2 | $$(B$1)/tangle.stamp
-	printf '%s\n' '\def\weavedir{$$(B$1)/weave}' '\input{book/preamble}' \
+$$(B$1)/chapter$1.tex: FORCE | deps
+	@mkdir -p $$(@D) && printf '%s\n' '\def\weavedir{$$(B$1)/weave}' '\input{book/preamble}' \
 	  '\begin{document}' '\mainmatter' '\setcounter{chapter}{$$(shell expr $1 - 1)}' \
 	  '\input{figures/data/ch$1-numbers}' '\input{$$(B$1)/weave/$$(basename $$(notdir $2))}' \
 	  '\backmatter\input{book/backmatter}' '\end{document}' | cpif $$@
@@ -207,8 +211,8 @@ build/book/weave.stamp: $(BOOK_NW) | deps
 	noweave -n -index -autodefs c $(BOOK_NW) | perl book/nwsplit.pl build/book/weave
 	@touch $@
 
-build/book/chapters.tex: $(NW_CHAPTERS) | build/book/weave.stamp
-	for f in $(NW_CHAPTERS); do n=$$(basename $$f .nw); c=$$(echo $$n | sed 's/^0*\([0-9]*\)-.*/\1/'); \
+build/book/chapters.tex: FORCE | deps
+	@mkdir -p $(@D) && for f in $(NW_CHAPTERS); do n=$$(basename $$f .nw); c=$$(echo $$n | sed 's/^0*\([0-9]*\)-.*/\1/'); \
 	  printf '\\input{figures/data/ch%s-numbers}\\input{build/book/weave/%s}\n' $$c $$n; done | cpif $@
 
 book/book.pdf: book/book.tex build/book/chapters.tex build/book/weave.stamp $(ALL_FIGS) $(ALL_NUMBERS) \

@@ -15,7 +15,6 @@ static inline double bench_now(void)
 /* Keeps a result alive so the compiler cannot drop the work behind it. */
 static inline void bench_keep(double x)
 {
-    static volatile double sink;
-    sink = x;
+    __asm__ volatile("" : : "g"(x) : "memory");
 }
 #endif
