@@ -164,11 +164,17 @@ $$(B$1)/weave.stamp: $2 $$(MODS$1) | deps
 	noweave -n -index -autodefs c $2 $$(MODS$1) | perl book/nwsplit.pl $$(B$1)/weave
 	@touch $$@
 
+# A chapter's own PDF knows the other chapters' numbers, so that
+# \ref{ch:...} to them resolves as it does in the book.
 $$(B$1)/chapter$1.tex: FORCE | deps
-	@mkdir -p $$(@D) && printf '%s\n' '\def\weavedir{$$(B$1)/weave}' '\input{book/preamble}' \
-	  '\begin{document}' '\mainmatter' '\setcounter{chapter}{$$(shell expr $1 - 1)}' \
+	@mkdir -p $$(@D) && { printf '%s\n' '\def\weavedir{$$(B$1)/weave}' '\input{book/preamble}'; \
+	  for f in $(NW_CHAPTERS); do [ "$$$$f" = $2 ] && continue; \
+	    n=$$$$(basename $$$$f | sed 's/^0*\([0-9]*\)-.*/\1/'); \
+	    sed -n 's/.*\\label{\(ch:[^}]*\)}.*/\1/p' $$$$f | head -1 | \
+	      while read -r l; do printf '\\newlabel{%s}{{%s}{}{}{}{}}\n' "$$$$l" "$$$$n"; done; done; \
+	  printf '%s\n' '\begin{document}' '\mainmatter' '\setcounter{chapter}{$$(shell expr $1 - 1)}' \
 	  '\input{figures/data/ch$1-numbers}' '\input{$$(B$1)/weave/$$(basename $$(notdir $2))}' \
-	  '\backmatter\input{book/backmatter}' '\end{document}' | cpif $$@
+	  '\backmatter\input{book/backmatter}' '\end{document}'; } | cpif $$@
 
 book/chapter$1.pdf: $$(B$1)/chapter$1.tex $$(B$1)/weave.stamp $$(FIGS$1) figures/data/ch$1-numbers.tex \
                     book/preamble.tex book/backmatter.tex book/book.bib
