@@ -4,9 +4,9 @@
  * - The gradients of the energy agree with central differences.
  * - sparse_lipschitz agrees with GSL's symmetric eigensolver.
  * - ISTA's energy never rises.
- * - ISTA, FISTA and LCA stop with codes that satisfy the LASSO optimality
- *   conditions to the tolerance asked; subgradient descent does not reach
- *   them and says so (GSL_EMAXITER).
+ * - ISTA, FISTA, LCA and coordinate descent stop with codes that satisfy the
+ *   LASSO optimality conditions to the tolerance asked; subgradient descent
+ *   does not reach them and says so (GSL_EMAXITER).
  * - FISTA reaches a given energy gap in fewer iterations than ISTA.
  * - LCA's fixed point is the LASSO solution that FISTA finds.
  * - A planted sparse code through a known dictionary has its support
@@ -185,10 +185,10 @@ static void test_ista_energy_never_rises(void)
 static void test_solvers_meet_optimality_conditions(void)
 {
     planted p = planted_alloc(N, M, NB, 4, 0.1, 11);
-    const sparse_method methods[] = {SPARSE_ISTA, SPARSE_FISTA, SPARSE_LCA};
+    const sparse_method methods[] = {SPARSE_ISTA, SPARSE_FISTA, SPARSE_LCA, SPARSE_CD};
     const double lambda = 0.1, tol = 1e-4;
     gsl_matrix *A = gsl_matrix_alloc(M, NB);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         gsl_matrix_set_zero(A);
         const sparse_options o = options(methods[k], lambda, tol, 20000);
         sparse_result r;
@@ -336,7 +336,7 @@ void suite_sparse(void)
     CU_add_test(s, "gradients in a and in Phi match central differences", test_gradients_match_differences);
     CU_add_test(s, "step size: largest eigenvalue of Phi^T Phi", test_lipschitz_is_largest_eigenvalue);
     CU_add_test(s, "ISTA's energy never rises", test_ista_energy_never_rises);
-    CU_add_test(s, "ISTA, FISTA, LCA meet the LASSO optimality conditions", test_solvers_meet_optimality_conditions);
+    CU_add_test(s, "ISTA, FISTA, LCA, CD meet the LASSO optimality conditions", test_solvers_meet_optimality_conditions);
     CU_add_test(s, "FISTA reaches an energy gap in fewer iterations than ISTA", test_fista_needs_fewer_iterations_than_ista);
     CU_add_test(s, "LCA's fixed point is the LASSO solution", test_lca_fixed_point_is_lasso_solution);
     CU_add_test(s, "a planted sparse code's support is recovered", test_planted_support_is_recovered);
