@@ -24,6 +24,7 @@
 #include "backprop.h"
 #include "deriv.h"
 #include "layer.h"
+#include "testutil.h"
 #include "train.h"
 
 typedef struct {
@@ -43,30 +44,11 @@ static const net_shape shapes[] = {
 };
 enum { NSHAPES = sizeof shapes / sizeof shapes[0], ROWS = 6 };
 
-static gsl_rng *rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
 static chain *random_net(const net_shape *s, gsl_rng *r)
 {
-    chain *c = chain_alloc(s->depth, s->width, s->act);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-    chain_randomize(c, r, 1.3);
-    for (size_t l = 0; l < c->depth; l++)
-        for (size_t k = 0; k < c->layers[l].out; k++)
-            gsl_vector_set(&c->layers[l].b.vector, k, gsl_ran_gaussian(r, 0.3));
-    return c;
+    return random_chain_with(s->depth, s->width, s->act, 1.3, 0.3, r);
 }
 
-static void fill_gaussian(gsl_matrix *M, gsl_rng *r)
-{
-    for (size_t i = 0; i < M->size1; i++)
-        for (size_t j = 0; j < M->size2; j++)
-            gsl_matrix_set(M, i, j, gsl_ran_gaussian(r, 1.0));
-}
 
 /* Targets for a cost: Gaussian for MSE, one-hot rows for cross-entropy. */
 static void fill_targets(gsl_matrix *Y, backprop_cost cost, gsl_rng *r)

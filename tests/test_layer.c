@@ -17,6 +17,7 @@
 
 #include "deriv.h"
 #include "layer.h"
+#include "testutil.h"
 
 typedef struct {
     size_t depth;
@@ -40,31 +41,12 @@ static const shape any[] = {
 enum { NSMOOTH = sizeof smooth / sizeof smooth[0], NANY = sizeof any / sizeof any[0] };
 enum { ROWS = 3 };
 
-static gsl_rng *rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
 /* A random chain of shape s with biases too, so every parameter matters. */
 static chain *random_chain(const shape *s, gsl_rng *r)
 {
-    chain *c = chain_alloc(s->depth, s->width, s->act);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-    chain_randomize(c, r, 1.5);
-    for (size_t l = 0; l < c->depth; l++)
-        for (size_t k = 0; k < c->layers[l].out; k++)
-            gsl_vector_set(&c->layers[l].b.vector, k, gsl_ran_gaussian(r, 0.5));
-    return c;
+    return random_chain_with(s->depth, s->width, s->act, 1.5, 0.5, r);
 }
 
-static void fill_gaussian(gsl_matrix *M, gsl_rng *r)
-{
-    for (size_t i = 0; i < M->size1; i++)
-        for (size_t j = 0; j < M->size2; j++)
-            gsl_matrix_set(M, i, j, gsl_ran_gaussian(r, 1.0));
-}
 
 static double frobenius(const gsl_matrix *M)
 {

@@ -26,15 +26,10 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "testutil.h"
 #include "data.h"
 #include "train.h"
 
-static gsl_rng *rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 static const double theta0[3] = {1, -2, 0.5}, g1[3] = {0.1, -0.4, 2}, g2[3] = {0.3, 0, -1};
 
