@@ -20,6 +20,10 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
+# All cores by default; `make -j1` (or any -j) still wins.
+ifeq ($(filter -j% j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 .DEFAULT_GOAL := all
 SEED     ?= 1
@@ -46,14 +50,19 @@ CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Wpedantic -Werror
 CPPFLAGS_ALL := -I$(BUILD)/lib -Ilib
 CFLAGS_ALL   := $(WARN) $(CFLAGS) $(SANFLAGS)
-# OpenBLAS's CBLAS when it is there, GSL's reference CBLAS otherwise.
-BLAS    := $(if $(wildcard /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so),-lopenblas,-lgslcblas)
-LDLIBS  := -lgsl $(BLAS) -lm
+# OpenBLAS's CBLAS when it is there, GSL's reference CBLAS otherwise.  The
+# choice is made when a program is linked, not when make reads this file
+# (before `make deps` may have installed OpenBLAS), and it is recorded in
+# $(BUILD)/blas: when OpenBLAS appears or goes, every program is relinked.
+BLAS_NOW = $(shell for d in /usr/lib/*/ /usr/lib/; do \
+             [ -e "$$d"libopenblas.so ] && { echo -lopenblas; exit; }; done; echo -lgslcblas)
+LDLIBS   = -lgsl $$(cat $(BUILD)/blas) -lpng -ljpeg -lz -lm
 
 # ---------------------------------------------------------------- set-up
 PACKAGES := gcc libc6-dev make libgsl-dev libopenblas-dev noweb gnuplot-nox \
             libcunit1-dev texlive-latex-base texlive-latex-recommended \
-            texlive-fonts-recommended lmodern latexmk poppler-utils libstb-dev
+            texlive-fonts-recommended lmodern latexmk poppler-utils \
+            libpng-dev libjpeg-dev zlib1g-dev dataset-fashion-mnist
 
 # What is missing, asked of dpkg once per run of make.  Without root, any
 # target but deps and clean stops at once with the one line to type; as
@@ -108,6 +117,10 @@ $(BUILD)/lib/plain-%.o: lib/%.c | $(BUILD)/lib/tangle.stamp
 $(LIBCORE): $(LIB_OBJS)
 	rm -f $@ && ar rcD $@ $^
 
+# Which CBLAS the programs link; rewritten only when the answer changes.
+$(BUILD)/blas: FORCE | deps
+	@mkdir -p $(@D) && echo '$(BLAS_NOW)' | cpif $@
+
 # ---------------------------------------------------------------- chapters
 NW_CHAPTERS := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
 chapter_number = $(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $1))))
@@ -138,7 +151,7 @@ $$(B$1)/chapter$1.o: $$(B$1)/chapter$1.c | $(BUILD)/lib/tangle.stamp
 
 # Link afresh, but keep the old program when the new one is the same bytes:
 # a change to a core module this chapter does not use reruns nothing.
-$$(B$1)/link.stamp: $$(B$1)/chapter$1.o $(LIBCORE)
+$$(B$1)/link.stamp: $$(B$1)/chapter$1.o $(LIBCORE) $(BUILD)/blas
 	$$(CC) $$(CFLAGS_ALL) $$< $(LIBCORE) $$(LDLIBS) -o $$(B$1)/chapter$1.new
 	@if cmp -s $$(B$1)/chapter$1.new $$(B$1)/chapter$1; then rm $$(B$1)/chapter$1.new; \
 	 else mv $$(B$1)/chapter$1.new $$(B$1)/chapter$1; fi
@@ -159,9 +172,10 @@ figures/data/ch$1-numbers.tex $$(DATA$1): $$(B$1)/run.stamp ;
 figures/ch$1-%.tex: $$(B$1)/ch$1-%.gp $$(B$1)/run.stamp book/style.gp
 	gnuplot -e "load 'book/style.gp'; set output '$$@'" $$<
 
-$$(B$1)/weave.stamp: $2 $$(MODS$1) | deps
+$$(B$1)/weave.stamp: $2 $$(MODS$1) book/defs.pl book/nwsplit.pl | deps
 	@mkdir -p $$(B$1)/weave
-	noweave -n -index -autodefs c $2 $$(MODS$1) | perl book/nwsplit.pl $$(B$1)/weave
+	$$(call check_code,$2 $$(MODS$1))
+	$$(call weave,$2 $$(MODS$1),$$(B$1)/weave)
 	@touch $$@
 
 # A chapter's own PDF knows the other chapters' numbers, so that
@@ -174,10 +188,12 @@ $$(B$1)/chapter$1.tex: FORCE | deps
 	      while read -r l; do printf '\\newlabel{%s}{{%s}{}{}{}{}}\n' "$$$$l" "$$$$n"; done; done; \
 	  printf '%s\n' '\begin{document}' '\mainmatter' '\setcounter{chapter}{$$(shell expr $1 - 1)}' \
 	  '\input{figures/data/ch$1-numbers}' '\input{$$(B$1)/weave/$$(basename $$(notdir $2))}' \
+	  '\appendix\input{book/appendix}' \
+	  '$$(call appendix_of,$2,$$(B$1)/weave)' \
 	  '\backmatter\input{book/backmatter}' '\end{document}'; } | cpif $$@
 
 book/chapter$1.pdf: $$(B$1)/chapter$1.tex $$(B$1)/weave.stamp $$(FIGS$1) figures/data/ch$1-numbers.tex \
-                    book/preamble.tex book/backmatter.tex book/book.bib
+                    book/preamble.tex book/appendix.tex book/backmatter.tex book/book.bib
 	$$(call latex,$$<,$$(B$1)/latex,$$@)
 
 chapter$1: book/chapter$1.pdf
@@ -199,7 +215,29 @@ $(foreach f,$(NW_CHAPTERS),$(eval $(call chapter_rules,$(call chapter_number,$f)
 # modules it weaves in) gives one chunk index and one identifier index.
 BOOK_NW := $(foreach f,$(NW_CHAPTERS),$f $(call chapter_modules,$f))
 
-# $(call latex,master.tex,outdir,pdf): typeset, fail on undefined references.
+# $(call appendix_of,chapter.nw,weavedir): the \input lines of a chapter's
+# part of the appendix: its own plumbing, then its modules'.
+appendix_of = \section{Chapter~\ref*{$(shell sed -n 's/.*\\label{\(ch:[^}]*\)}.*/\1/p' $1 | head -1)}: \
+  \nameref*{$(shell sed -n 's/.*\\label{\(ch:[^}]*\)}.*/\1/p' $1 | head -1)}}$(foreach f,$1 $(call chapter_modules,$1),\input{$2/$(basename $(notdir $f))-appendix})
+
+# The printed page's rules for code, checked before weaving: a line that
+# is wider than the text block, or a chunk longer than a reader can hold,
+# stops the build naming the chunk and the line.  LAYOUT=warn only warns.
+CODE_COLUMNS := 76
+CHUNK_LINES  := 25
+LAYOUT       ?= strict
+check_code = perl book/checkcode.pl $(CODE_COLUMNS) $(CHUNK_LINES) $1 >&2 $(if $(filter warn,$(LAYOUT)),|| true)
+
+# $(call weave,files,outdir): one noweave run, definitions found by
+# book/defs.pl (file scope only), split per file by book/nwsplit.pl.
+define weave
+command -v noweave >/dev/null || { echo "noweave is not on PATH: apt-get install noweb" >&2; exit 1; }
+noweave -n -filter 'perl book/defs.pl' -index $1 2>$2.err | perl book/nwsplit.pl $2
+@if [ -s $2.err ]; then cat $2.err >&2; $(if $(filter warn,$(LAYOUT)),true,exit 1); fi
+endef
+
+# $(call latex,master.tex,outdir,pdf): typeset, fail on undefined references
+# and on any overfull box over 1 pt (book/checklog.pl names each).
 define latex
 @mkdir -p $2
 latexmk -pdf -silent -interaction=nonstopmode -halt-on-error -outdir=$2 $1 >$2/latexmk.out 2>&1 \
@@ -207,22 +245,28 @@ latexmk -pdf -silent -interaction=nonstopmode -halt-on-error -outdir=$2 $1 >$2/l
 @log=$2/$(basename $(notdir $1)).log; \
  if grep -E 'undefined|Undefined|multiply defined' $$log | grep -v -E 'Font|font'; then \
    echo "$1: LaTeX reports undefined or multiply defined references (see $$log)" >&2; exit 1; fi
+perl book/checklog.pl $2/$(basename $(notdir $1)).log >&2 $(if $(filter warn,$(LAYOUT)),|| true)
 cp $2/$(basename $(notdir $1)).pdf $3
 endef
 
-build/book/weave.stamp: $(BOOK_NW) | deps
+build/book/weave.stamp: $(BOOK_NW) book/defs.pl book/nwsplit.pl | deps
 	@mkdir -p build/book/weave
 	@dup=$$(for f in $(BOOK_NW); do sed -n 's/^<<\(.*\)>>=$$/\1/p' $$f | sort -u; done | sort | uniq -d); \
 	if [ -n "$$dup" ]; then echo "chunk names defined in more than one file (name them apart): $$dup" >&2; exit 1; fi
-	noweave -n -index -autodefs c $(BOOK_NW) | perl book/nwsplit.pl build/book/weave
+	$(call check_code,$(BOOK_NW))
+	$(call weave,$(BOOK_NW),build/book/weave)
 	@touch $@
 
 build/book/chapters.tex: FORCE | deps
 	@mkdir -p $(@D) && for f in $(NW_CHAPTERS); do n=$$(basename $$f .nw); c=$$(echo $$n | sed 's/^0*\([0-9]*\)-.*/\1/'); \
 	  printf '\\input{figures/data/ch%s-numbers}\\input{build/book/weave/%s}\n' $$c $$n; done | cpif $@
 
-book/book.pdf: book/book.tex build/book/chapters.tex build/book/weave.stamp $(ALL_FIGS) $(ALL_NUMBERS) \
-               book/preamble.tex book/preface.tex book/backmatter.tex book/book.bib
+build/book/appendix.tex: FORCE | deps
+	@mkdir -p $(@D) && printf '%s\n' $(foreach f,$(NW_CHAPTERS),'$(call appendix_of,$f,build/book/weave)') | cpif $@
+
+book/book.pdf: book/book.tex build/book/chapters.tex build/book/appendix.tex build/book/weave.stamp \
+               $(ALL_FIGS) $(ALL_NUMBERS) book/preamble.tex book/preface.tex book/appendix.tex \
+               book/backmatter.tex book/book.bib
 	$(call latex,book/book.tex,build/book/latex,$@)
 
 book: book/book.pdf
@@ -245,11 +289,12 @@ $(BUILD)/tests/suites.h: $(TEST_SRCS) $(BENCH_SRCS) FORCE | deps
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h | $(BUILD)/lib/tangle.stamp
 	$(CC) $(CPPFLAGS_ALL) -I$(BUILD)/tests -Itests $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(BUILD)/tests/runtests: $(BUILD)/tests/runtests.o $(BUILD)/tests/smoke.o $(TEST_OBJS) $(LIBCORE)
-	$(CC) $(CFLAGS_ALL) $^ -lcunit $(LDLIBS) -o $@
+$(BUILD)/tests/runtests: $(BUILD)/tests/runtests.o $(BUILD)/tests/smoke.o $(TEST_OBJS) $(LIBCORE) \
+                         $(BUILD)/blas
+	$(CC) $(CFLAGS_ALL) $(filter-out $(BUILD)/blas,$^) -lcunit $(LDLIBS) -o $@
 
-$(BUILD)/tests/runbench: $(BUILD)/tests/runbench.o $(BENCH_OBJS) $(LIBCORE)
-	$(CC) $(CFLAGS_ALL) $^ $(LDLIBS) -o $@
+$(BUILD)/tests/runbench: $(BUILD)/tests/runbench.o $(BENCH_OBJS) $(LIBCORE) $(BUILD)/blas
+	$(CC) $(CFLAGS_ALL) $(filter-out $(BUILD)/blas,$^) $(LDLIBS) -o $@
 
 test: $(BUILD)/tests/runtests $(CHAPTER_PROGRAMS) | deps
 	$(BUILD)/tests/runtests $(CHAPTER_SMOKE)

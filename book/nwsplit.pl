@@ -1,34 +1,56 @@
 #!/usr/bin/perl
 # nwsplit.pl OUTDIR: split the output of one `noweave -n -index` run over
-# several files into one LaTeX file per source (OUTDIR/NAME.tex for
-# NAME.nw), so that a chapter can \input the modules it weaves in wherever
-# its story needs them, while the cross-references and the indexes still
-# span every file of the run.  The index lines noweave puts at the end go
-# to OUTDIR/index.tex.  A file whose text is unchanged is not rewritten.
+# several files into LaTeX files per source, so that a chapter can \input
+# the modules it weaves in wherever its story needs them, while the
+# cross-references and the indexes still span every file of the run.
+#
+# - OUTDIR/NAME.tex holds the main matter of NAME.nw;
+# - OUTDIR/NAME-appendix.tex holds what the source sends to the appendix:
+#   everything after a documentation line "%% appendix", up to a line
+#   "%% main" (plumbing a reader skips: option tables, file writing,
+#   gnuplot scripts).  It is written, possibly empty, for every source.
+# - OUTDIR/index.tex holds the index lines noweave puts at the end.
+#
+# Quoted code in the text ([[make chapter1 ARGS="--t0 6"]]) is kept on one
+# line: its spaces become unbreakable.  A file whose text is unchanged is
+# not rewritten.
 use strict;
 use warnings;
 
 my $outdir = shift @ARGV or die "usage: nwsplit.pl OUTDIR < woven.tex\n";
 local $/;
 my $text = <STDIN>;
+die "nwsplit.pl: noweave wrote nothing (is noweb installed? apt-get install noweb)\n"
+    unless length $text;
 die "nwsplit.pl: no \\nwfilename in the input\n" unless $text =~ /\\nwfilename\{/;
 
 my $index = '';
 $index .= $1 while $text =~ s/^(\\nwixlogsorted\{.*\}%\n)//m;
 
+# [[...]] in documentation is woven as {\Tt{}...\nwendquote}.
+$text =~ s{(\{\\Tt\{\})(.*?)(\\nwendquote\})}{
+    my ($a, $q, $b) = ($1, $2, $3); $q =~ s/\\ /~/g; $q =~ s/\s+/~/g; "$a$q$b"
+}gse;
+
 my %part;
 for my $piece (split /(?=\\nwfilename\{)/, $text) {
     next unless $piece =~ /^\\nwfilename\{([^}]*)\}/;
     my ($name) = $1 =~ m{([^/]*)\.nw$} or die "nwsplit.pl: odd file name $1\n";
-    $part{$name} .= $piece;
+    my ($main, $appendix, $where) = ('', '', 'main');
+    for my $chunk (split /^(%% (?:appendix|main)[ \t]*\n)/m, $piece) {
+        if ($chunk =~ /^%% (appendix|main)/) { $where = $1; next; }
+        if ($where eq 'main') { $main .= $chunk } else { $appendix .= $chunk }
+    }
+    $part{$name} .= $main;
+    $part{"$name-appendix"} .= $appendix;
 }
 $part{index} = $index;
 
 for my $name (sort keys %part) {
     my $path = "$outdir/$name.tex";
-    my $old = '';
-    if (open my $in, '<', $path) { $old = <$in>; close $in; }
-    next if $old eq $part{$name};
+    my $old;
+    if (open my $in, '<', $path) { $old = <$in> // ''; close $in; }
+    next if defined $old && $old eq $part{$name};
     open my $out, '>', "$path.tmp" or die "nwsplit.pl: $path.tmp: $!\n";
     print $out $part{$name} or die "nwsplit.pl: $path.tmp: $!\n";
     close $out or die "nwsplit.pl: $path.tmp: $!\n";

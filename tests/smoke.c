@@ -393,3 +393,90 @@ void smoke_register(const char *spec)
     CU_add_test(s, "bad options: one line, non-zero exit, no files", test_rejects_bad_options);
     CU_add_test(s, "bad numbers for every numeric option are rejected", test_rejects_bad_numbers);
 }
+
+/* ------------------------------------------------ runs with chosen knobs */
+
+int chapter_run_args(int n, const char *const args[], chapter_run *r)
+{
+    char want[32];
+    snprintf(want, sizeof want, "ch%d", n);
+    r->status = -1;
+    make_temp_dir(r->dir, sizeof r->dir);
+    const chapter *c = NULL;
+    for (int i = 0; i < nchapters; i++)
+        if (strcmp(chapters[i].name, want) == 0)
+            c = &chapters[i];
+    if (!c || !r->dir[0])
+        return -1;
+    char *argv[64];
+    int k = 0;
+    argv[k++] = (char *)c->program;
+    for (int i = 0; args && args[i] && k < 60; i++)
+        argv[k++] = (char *)args[i];
+    argv[k++] = "--out";
+    argv[k++] = r->dir;
+    argv[k] = NULL;
+    char out[300], err[300];
+    snprintf(out, sizeof out, "%s/.stdout", r->dir);
+    snprintf(err, sizeof err, "%s/.stderr", r->dir);
+    r->status = run(argv, out, err);
+    return r->status;
+}
+
+const char *chapter_text(const chapter_run *r, const char *key, char *buf,
+                         size_t n)
+{
+    char path[300], *s, pattern[200];
+    const char *numbers = strrchr(r->dir, '/');
+    (void)numbers;
+    DIR *d = opendir(r->dir);
+    const char *found = NULL;
+    if (!d)
+        return NULL;
+    snprintf(pattern, sizeof pattern, "\\setval{%s}{", key);
+    for (struct dirent *e; !found && (e = readdir(d));) {
+        const size_t len = strlen(e->d_name);
+        if (len < 12 || strcmp(e->d_name + len - 12, "-numbers.tex") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", r->dir, e->d_name);
+        if (!(s = slurp(path, NULL)))
+            continue;
+        const char *p = strstr(s, pattern);
+        if (p) {
+            p += strlen(pattern);
+            const char *end = strchr(p, '\n');
+            size_t m = end ? (size_t)(end - p) : strlen(p);
+            if (m > 0 && p[m - 1] == '}')
+                m--;
+            snprintf(buf, n, "%.*s", (int)m, p);
+            found = buf;
+        }
+        free(s);
+    }
+    closedir(d);
+    return found;
+}
+
+double chapter_value(const chapter_run *r, const char *key)
+{
+    char text[256], *end;
+    if (!chapter_text(r, key, text, sizeof text))
+        return NAN;
+    const char *p = text;
+    if (strncmp(p, "\\ensuremath{", 12) == 0)
+        p += 12;
+    double m = strtod(p, &end);
+    if (end == p)
+        return NAN;
+    const char *times = strstr(end, "\\times 10^{");
+    if (times)
+        m *= pow(10, strtod(times + 11, NULL));
+    return m;
+}
+
+void chapter_run_free(chapter_run *r)
+{
+    if (r->dir[0])
+        remove_tree(r->dir);
+    r->dir[0] = '\0';
+}
