@@ -64,12 +64,18 @@ PACKAGES := gcc libc6-dev make libgsl-dev libopenblas-dev noweb gnuplot-nox \
             texlive-fonts-recommended lmodern latexmk poppler-utils \
             libpng-dev libjpeg-dev zlib1g-dev dataset-fashion-mnist
 
-# What is missing, asked of dpkg once per run of make.  Without root, any
-# target but deps and clean stops at once with the one line to type; as
-# root, `deps` (a prerequisite of everything that needs a tool) installs it.
-MISSING := $(shell for p in $(PACKAGES); do \
+# The commands the build runs, each with the package that provides it: a
+# package counts as missing when dpkg lacks it or its command is not on PATH.
+TOOLS := cc:gcc notangle:noweb noweave:noweb cpif:noweb gnuplot:gnuplot-nox \
+         pdflatex:texlive-latex-base latexmk:latexmk pdfinfo:poppler-utils
+
+# What is missing, asked once per run of make.  Without root, any target but
+# deps and clean stops at once with the one line to type; as root, `deps` (a
+# prerequisite of everything that needs a tool) installs it.
+MISSING := $(sort $(shell for p in $(PACKAGES); do \
              dpkg-query -W -f='$${db:Status-Abbrev}' "$$p" 2>/dev/null | grep -q '^ii' || echo "$$p"; \
-           done)
+           done; \
+           for t in $(TOOLS); do command -v "$${t%%:*}" >/dev/null || echo "$${t#*:}"; done))
 ifneq ($(strip $(MISSING)),)
 ifneq ($(shell id -u),0)
 ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
@@ -82,7 +88,7 @@ deps:
 ifneq ($(strip $(MISSING)),)
 	@echo "make deps: installing $(strip $(MISSING))"
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MISSING) >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall $(MISSING) >/dev/null
 endif
 
 # ---------------------------------------------------------------- the core

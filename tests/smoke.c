@@ -44,14 +44,15 @@ static int nchapters, current = -1;
 
 /* Runs argv with stdout and stderr sent to files; returns the exit status,
  * or -1 if the program could not be run or was killed. */
-static int run(char *const argv[], const char *out, const char *err)
+static int run_env(char *const argv[], const char *out, const char *err,
+                   char *const env[])
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0)
         return -1;
@@ -59,6 +60,11 @@ static int run(char *const argv[], const char *out, const char *err)
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+static int run(char *const argv[], const char *out, const char *err)
+{
+    return run_env(argv, out, err, environ);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -362,6 +368,47 @@ static void test_rejects_bad_numbers(void)
     CU_ASSERT(tried > 0);   /* --seed at least is listed with its range */
 }
 
+/* The CBLAS the program really calls: the dynamic linker, asked to bind
+ * every symbol at start and to say so, names the library cblas_dgemm binds
+ * to.  It must be the one the build chose ($(BUILD)/blas, beside the
+ * chapter's folder): OpenBLAS when it is installed. */
+static void test_blas_is_the_chosen_one(void)
+{
+    const chapter *c = &chapters[current];
+    char blas[600], dir[600], out[700], err[700];
+    snprintf(dir, sizeof dir, "%s", c->program);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    slash = strrchr(dir, '/');
+    snprintf(blas, sizeof blas, "%.*s/blas", slash ? (int)(slash - dir) : 1,
+             slash ? dir : ".");
+    char *chosen = slurp(blas, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(chosen);
+    make_temp_dir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(err, sizeof err, "%s/err", dir);
+    char *argv[] = {(char *)c->program, "--help", NULL};
+    char *env[] = {"LD_BIND_NOW=1", "LD_DEBUG=bindings", "PATH=/usr/bin:/bin", NULL};
+    CU_ASSERT_EQUAL(run_env(argv, out, err, env), 0);
+    char *log = slurp(err, NULL), *line = log ? strstr(log, "symbol `cblas_dgemm'") : NULL;
+    CU_ASSERT_PTR_NOT_NULL(line);
+    if (line) {
+        char *start = line;
+        while (start > log && start[-1] != '\n')
+            start--;
+        *line = '\0';
+        const int open = strstr(start, "libopenblas") != NULL;
+        CU_ASSERT_EQUAL(open, strstr(chosen, "openblas") != NULL);
+        if (current == 0)
+            printf("\n    %s: cblas_dgemm from %s ", c->name,
+                   open ? "OpenBLAS" : "GSL's reference CBLAS");
+    }
+    free(log);
+    free(chosen);
+    remove_tree(dir);
+}
+
 void smoke_register(const char *spec)
 {
     if (nchapters == MAXCHAPTERS)
@@ -392,6 +439,7 @@ void smoke_register(const char *spec)
     CU_add_test(s, "--help prints the usage", test_help);
     CU_add_test(s, "bad options: one line, non-zero exit, no files", test_rejects_bad_options);
     CU_add_test(s, "bad numbers for every numeric option are rejected", test_rejects_bad_numbers);
+    CU_add_test(s, "cblas_dgemm binds to the BLAS the build chose", test_blas_is_the_chosen_one);
 }
 
 /* ------------------------------------------------ runs with chosen knobs */
