@@ -18,6 +18,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
+#include <time.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,6 +370,78 @@ static void test_rejects_bad_numbers(void)
     CU_ASSERT(tried > 0);   /* --seed at least is listed with its range */
 }
 
+/* A hash of every visible file of dir (names and bytes), and how many
+ * hidden entries it holds. */
+static unsigned long long folder_hash(const char *dir, int *hidden)
+{
+    unsigned long long h = 1469598103934665603ull;
+    *hidden = 0;
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        if (name[0] == '.') {
+            *hidden += strcmp(name, ".") && strcmp(name, "..");
+        } else {
+            char path[1200];
+            size_t len = 0;
+            snprintf(path, sizeof path, "%s/%s", dir, name);
+            char *s = slurp(path, &len);
+            for (const char *p = name; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211ull;
+            for (size_t k = 0; s && k < len; k++)
+                h = (h ^ (unsigned char)s[k]) * 1099511628211ull;
+            free(s);
+        }
+        free(names[i]);
+    }
+    if (n >= 0)
+        free(names);
+    return h;
+}
+
+/* A run killed at several moments (SIGKILL, SIGINT, SIGTERM) leaves the
+ * previous complete output set, or the complete new one, never a mix; and
+ * the next run leaves no temporary behind. */
+static void test_a_killed_run_loses_nothing(void)
+{
+    char dir[64], other[64];
+    make_temp_dir(dir, sizeof dir);
+    make_temp_dir(other, sizeof other);
+    CU_ASSERT_FATAL(dir[0] && other[0]);
+    int hidden;
+    CU_ASSERT_EQUAL_FATAL(run_quick(other, "2"), 0);
+    const unsigned long long fresh = folder_hash(other, &hidden);
+    CU_ASSERT_EQUAL_FATAL(run_quick(dir, "1"), 0);
+    const unsigned long long old = folder_hash(dir, &hidden);
+    const int sigs[] = {SIGKILL, SIGINT, SIGTERM, SIGKILL, SIGKILL};
+    const long delay_us[] = {20000, 80000, 150000, 300000, 700000};
+    for (int k = 0; k < 5; k++) {
+        char *argv[] = {chapters[current].program, "--quick", "--seed", "2",
+                        "--out", dir, NULL};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+        pid_t pid;
+        CU_ASSERT_EQUAL_FATAL(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+        const struct timespec pause = {0, delay_us[k] * 1000};
+        nanosleep(&pause, NULL);
+        kill(pid, sigs[k]);
+        int status;
+        waitpid(pid, &status, 0);
+        const unsigned long long now = folder_hash(dir, &hidden);
+        CU_ASSERT(now == old || now == fresh);
+        if (sigs[k] != SIGKILL || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            CU_ASSERT_EQUAL(hidden, 0);
+        CU_ASSERT_EQUAL(run_quick(dir, "1"), 0);     /* sweeps what was left */
+        CU_ASSERT_EQUAL(folder_hash(dir, &hidden), old);
+        CU_ASSERT_EQUAL(hidden, 0);
+    }
+    remove_tree(dir);
+    remove_tree(other);
+}
+
 /* The CBLAS the program really calls: the dynamic linker, asked to bind
  * every symbol at start and to say so, names the library cblas_dgemm binds
  * to.  It must be the one the build chose ($(BUILD)/blas, beside the
@@ -440,6 +514,7 @@ void smoke_register(const char *spec)
     CU_add_test(s, "bad options: one line, non-zero exit, no files", test_rejects_bad_options);
     CU_add_test(s, "bad numbers for every numeric option are rejected", test_rejects_bad_numbers);
     CU_add_test(s, "cblas_dgemm binds to the BLAS the build chose", test_blas_is_the_chosen_one);
+    CU_add_test(s, "a run killed at five moments loses nothing", test_a_killed_run_loses_nothing);
 }
 
 /* ------------------------------------------------ runs with chosen knobs */
