@@ -5,16 +5,24 @@
  * - Truncated files (cut anywhere, header included), files with trailing
  *   bytes, bad magic, unknown types, rank 0, a zero size, sizes whose
  *   product overflows, labels out of range and missing or empty files all
- *   give their status: no crash, no leak (run under SANITIZE=1). */
+ *   give their status: no crash, no leak (run under SANITIZE=1).
+ * - gzip-compressed files (written here by zlib) read as the plain ones;
+ *   cut, corrupted, lying or trailing ones are refused.
+ * - A data set by folder and stem: STEM, else STEM.gz, else a message
+ *   naming both; images and labels of different counts name both counts.
+ * - Fashion-MNIST's test labels, when the package is installed: 10000
+ *   labels, 1000 of each of the 10 classes. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <CUnit/CUnit.h>
 
+#include "fuzz/writers.h"
 #include "idx.h"
 
 static char dir[64];
@@ -27,13 +35,9 @@ static int make_dir(void)
 
 static int remove_dir(void)
 {
-    char path[128];
-    const char *names[] = {"f.idx"};
-    for (size_t i = 0; i < 1; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        remove(path);
-    }
-    return rmdir(dir);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
 }
 
 static const char *path_of(void)
@@ -214,6 +218,191 @@ static void test_missing_file(void)
     CU_ASSERT(strlen(idx_strerror((idx_status)99)) > 0);
 }
 
+static const char *path_named(const char *name)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+/* The 2 x 3 x 4 array of mnist_like, gzip-compressed, reads the same. */
+static void test_gzip_reads_like_plain(void)
+{
+    const unsigned dims[] = {2, 3, 4};
+    unsigned char data[24];
+    for (int i = 0; i < 24; i++)
+        data[i] = (unsigned char)(10 * i);
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("g.idx.gz"), dims, 3, data, 24, 1), 0);
+    FILE *fp = fopen(path_named("g.idx.gz"), "rb");
+    unsigned char magic[2] = {0, 0};
+    CU_ASSERT_EQUAL(fread(magic, 1, 2, fp), 2);
+    fclose(fp);
+    CU_ASSERT(magic[0] == 0x1f && magic[1] == 0x8b);    /* really gzip */
+    idx_array a;
+    CU_ASSERT_EQUAL_FATAL(idx_read(path_named("g.idx.gz"), &a), IDX_OK);
+    CU_ASSERT_EQUAL(a.rank, 3);
+    CU_ASSERT_EQUAL(a.count, 24);
+    CU_ASSERT_EQUAL(idx_value(&a, 23), 230.0);
+    idx_free(&a);
+    /* and the transparent writer gives a plain file that reads too */
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("p.idx"), dims, 3, data, 24, 0), 0);
+    CU_ASSERT_EQUAL(idx_read(path_named("p.idx"), &a), IDX_OK);
+    CU_ASSERT_EQUAL(idx_value(&a, 5), 50.0);
+    idx_free(&a);
+}
+
+/* Reads name whole into b (at most n bytes); returns its length. */
+static size_t slurp(const char *path, unsigned char *b, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    const size_t got = fread(b, 1, n, fp);
+    fclose(fp);
+    return got;
+}
+
+static void put(const char *path, const unsigned char *b, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    CU_ASSERT_EQUAL(fwrite(b, 1, n, fp), n);
+    fclose(fp);
+}
+
+/* Every cut of a gzip file, and a flipped byte anywhere in its
+   compressed data or checksum, are refused: never IDX_OK. */
+static void test_gzip_cut_and_corrupted(void)
+{
+    const unsigned dims[] = {50, 7};
+    unsigned char data[350], z[1024], c[1024];
+    for (int i = 0; i < 350; i++)
+        data[i] = (unsigned char)(i * 37 % 251);
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("z.gz"), dims, 2, data, 350, 1), 0);
+    const size_t n = slurp(path_named("z.gz"), z, sizeof z);
+    idx_array a;
+    for (size_t cut = 0; cut < n; cut++) {
+        put(path_named("cut.gz"), z, cut);
+        const idx_status s = idx_read(path_named("cut.gz"), &a);
+        CU_ASSERT(s == IDX_ETRUNCATED || s == IDX_ECORRUPT);
+        CU_ASSERT_PTR_NULL(a.bytes);
+    }
+    for (size_t at = 10; at < n; at++) {          /* after gzip's header */
+        memcpy(c, z, n);
+        c[at] ^= 0x55;
+        put(path_named("bad.gz"), c, n);
+        const idx_status s = idx_read(path_named("bad.gz"), &a);
+        CU_ASSERT_NOT_EQUAL(s, IDX_OK);
+        if (s == IDX_OK)
+            idx_free(&a);
+    }
+}
+
+/* Inside the compressed stream: one byte more than the header says, and
+   a header that announces far more than the file could inflate to. */
+static void test_gzip_trailing_and_lying(void)
+{
+    const unsigned dims[] = {5};
+    const unsigned char lab[6] = {1, 2, 3, 4, 5, 6};
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("t.gz"), dims, 1, lab, 6, 1), 0);
+    idx_array a;
+    CU_ASSERT_EQUAL(idx_read(path_named("t.gz"), &a), IDX_ETRAILING);
+    CU_ASSERT_PTR_NULL(a.bytes);
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("t.gz"), dims, 1, lab, 4, 1), 0);
+    CU_ASSERT_EQUAL(idx_read(path_named("t.gz"), &a), IDX_ETRUNCATED);
+    const unsigned big[] = {60000, 28, 28};     /* 47 MB in 40 bytes */
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("t.gz"), big, 3, lab, 6, 1), 0);
+    CU_ASSERT_EQUAL(idx_read(path_named("t.gz"), &a), IDX_ETRUNCATED);
+    CU_ASSERT_PTR_NULL(a.bytes);
+}
+
+/* STEM, then STEM.gz; neither: a message with both names. */
+static void test_dataset_by_stem(void)
+{
+    char why[512] = "";
+    idx_array a;
+    CU_ASSERT_EQUAL(idx_read_dataset(dir, "none-idx1-ubyte", &a, why, sizeof why),
+                    IDX_EOPEN);
+    char both[300];
+    snprintf(both, sizeof both, "neither %s/none-idx1-ubyte nor %s/none-idx1-ubyte.gz exists",
+             dir, dir);
+    CU_ASSERT_STRING_EQUAL(why, both);
+    const unsigned dims[] = {3};
+    const unsigned char lab[3] = {7, 8, 9}, other[3] = {1, 1, 1};
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("l-idx1-ubyte.gz"), dims, 1, lab, 3, 1), 0);
+    CU_ASSERT_EQUAL_FATAL(idx_read_dataset(dir, "l-idx1-ubyte", &a, why, sizeof why),
+                          IDX_OK);
+    CU_ASSERT_EQUAL(idx_value(&a, 2), 9.0);
+    idx_free(&a);
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("l-idx1-ubyte"), dims, 1, other, 3, 0), 0);
+    CU_ASSERT_EQUAL_FATAL(idx_read_dataset(dir, "l-idx1-ubyte", &a, why, sizeof why),
+                          IDX_OK);
+    CU_ASSERT_EQUAL(idx_value(&a, 2), 1.0);             /* the plain one first */
+    idx_free(&a);
+    put(path_named("l-idx1-ubyte"), lab, 3);             /* a broken plain one */
+    CU_ASSERT_EQUAL(idx_read_dataset(dir, "l-idx1-ubyte", &a, why, sizeof why),
+                    IDX_ETRUNCATED);
+    CU_ASSERT(strstr(why, "/l-idx1-ubyte: truncated") != NULL);
+}
+
+/* 27 images of 2 x 2 and 29 labels: the message gives both counts (it
+   said "bad IDX dimensions" in chapter 4). */
+static void test_count_mismatch(void)
+{
+    unsigned char px[27 * 4], lab[29];
+    for (int i = 0; i < 27 * 4; i++)
+        px[i] = (unsigned char)i;
+    for (int i = 0; i < 29; i++)
+        lab[i] = (unsigned char)(i % 10);
+    const unsigned di[] = {27, 2, 2}, dl[] = {29};
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("im"), di, 3, px, 27 * 4, 0), 0);
+    CU_ASSERT_EQUAL_FATAL(wr_idx(path_named("lb"), dl, 1, lab, 29, 1), 0);
+    idx_array a, b;
+    CU_ASSERT_EQUAL_FATAL(idx_read(path_named("im"), &a), IDX_OK);
+    CU_ASSERT_EQUAL_FATAL(idx_read(path_named("lb"), &b), IDX_OK);
+    gsl_matrix *X, *Y;
+    char why[256] = "";
+    CU_ASSERT_EQUAL(idx_examples(&a, &b, 1.0, 10, &X, &Y, why, sizeof why), IDX_ECOUNT);
+    CU_ASSERT_STRING_EQUAL(why, "27 images but 29 labels");
+    CU_ASSERT(X == NULL && Y == NULL);
+    b.dim[0] = b.count = 27;                            /* the first 27 labels */
+    CU_ASSERT_EQUAL_FATAL(idx_examples(&a, &b, 0.5, 10, &X, &Y, why, sizeof why), IDX_OK);
+    CU_ASSERT_EQUAL(X->size1, 27);
+    CU_ASSERT_EQUAL(X->size2, 4);
+    CU_ASSERT_EQUAL(gsl_matrix_get(X, 1, 1), 2.5);
+    CU_ASSERT_EQUAL(gsl_matrix_get(Y, 13, 3), 1.0);
+    gsl_matrix_free(X), gsl_matrix_free(Y);
+    CU_ASSERT_EQUAL(idx_examples(&b, &b, 1.0, 10, &X, &Y, why, sizeof why), IDX_EDIMS);
+    idx_free(&a), idx_free(&b);
+}
+
+/* Fashion-MNIST's 10000 test labels (gzipped, as Debian installs them):
+   values 0..9, 1000 of each; the test images are 10000 of 28 x 28. */
+static void test_fashion_mnist(void)
+{
+    const char *d = "/usr/share/datasets/fashion-mnist";
+    struct stat st;
+    if (stat(d, &st) != 0) {
+        fprintf(stderr, "\n  (no %s: apt-get install dataset-fashion-mnist) ", d);
+        return;
+    }
+    idx_array a;
+    char why[512] = "";
+    CU_ASSERT_EQUAL_FATAL(idx_read_dataset(d, "t10k-labels-idx1-ubyte", &a, why, sizeof why),
+                          IDX_OK);
+    CU_ASSERT_EQUAL(a.rank, 1);
+    CU_ASSERT_EQUAL_FATAL(a.count, 10000);
+    size_t per[256] = {0};
+    for (size_t i = 0; i < a.count; i++)
+        per[a.bytes[i]]++;
+    for (int k = 0; k < 256; k++)
+        CU_ASSERT_EQUAL(per[k], k < 10 ? 1000 : 0);
+    idx_free(&a);
+    CU_ASSERT_EQUAL_FATAL(idx_read_dataset(d, "t10k-images-idx3-ubyte", &a, why, sizeof why),
+                          IDX_OK);
+    CU_ASSERT(a.rank == 3 && a.dim[0] == 10000 && a.dim[1] == 28 && a.dim[2] == 28);
+    idx_free(&a);
+}
+
 void suite_idx(void)
 {
     CU_pSuite s = CU_add_suite("idx", make_dir, remove_dir);
@@ -223,4 +412,10 @@ void suite_idx(void)
     CU_add_test(s, "truncated files and trailing bytes are refused", test_truncated_and_trailing);
     CU_add_test(s, "corrupted headers are refused", test_corrupted_headers);
     CU_add_test(s, "missing files and folders are refused", test_missing_file);
+    CU_add_test(s, "gzip files read as plain ones", test_gzip_reads_like_plain);
+    CU_add_test(s, "cut and corrupted gzip files are refused", test_gzip_cut_and_corrupted);
+    CU_add_test(s, "gzip: trailing bytes and lying headers", test_gzip_trailing_and_lying);
+    CU_add_test(s, "a data set by folder and stem, .gz or not", test_dataset_by_stem);
+    CU_add_test(s, "images and labels of different counts: both counts", test_count_mismatch);
+    CU_add_test(s, "Fashion-MNIST's test labels: 1000 of each class", test_fashion_mnist);
 }
