@@ -91,6 +91,34 @@ ifneq ($(strip $(MISSING)),)
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall $(MISSING) >/dev/null
 endif
 
+# ---------------------------------------------------------------- photographs
+# PHOTOS: the eight public-domain and CC0 photographs that Debian's
+# python3-skimage ships (licences in the appendix of lib/image.nw), for
+# the chapter programs' --images.  The package is downloaded, never
+# installed, into build/, unpacked into a temporary folder, and only the
+# eight files are copied out; the stamp is written last, so this runs once.
+PHOTOS := $(addprefix build/photos/,astronaut.png brick.png grass.png gravel.png \
+            camera.png chelsea.png coffee.png rocket.jpg)
+SKIMAGE_DATA := usr/lib/python3/dist-packages/skimage/data
+SKIMAGE_GET  := cd build && apt-get download python3-skimage >/dev/null 2>&1
+
+build/photos/.stamp:
+	@mkdir -p build/photos
+	@deb=$$(ls build/python3-skimage_*.deb 2>/dev/null | head -1 || true); \
+	if [ -z "$$deb" ]; then \
+	  ( $(SKIMAGE_GET) ) || { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && ( $(SKIMAGE_GET) ); } \
+	  || { echo "photos: cannot download python3-skimage; run: sudo apt-get update && (cd build && apt-get download python3-skimage)" >&2; exit 1; }; \
+	  deb=$$(ls build/python3-skimage_*.deb | head -1); fi; \
+	tmp=$$(mktemp -d build/photos.XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
+	dpkg-deb -x "$$deb" "$$tmp" && \
+	for f in $(notdir $(PHOTOS)); do cp "$$tmp/$(SKIMAGE_DATA)/$$f" build/photos/ || exit 1; done
+	@touch $@
+	@echo "photos: $(words $(PHOTOS)) photographs in build/photos/"
+
+$(PHOTOS): build/photos/.stamp ;
+photos: $(PHOTOS)
+.PHONY: photos
+
 # ---------------------------------------------------------------- the core
 NW_LIB    := $(sort $(wildcard lib/*.nw))
 PLAIN_LIB := $(sort $(wildcard lib/*.c))
@@ -223,7 +251,7 @@ BOOK_NW := $(foreach f,$(NW_CHAPTERS),$f $(call chapter_modules,$f))
 
 # $(call appendix_of,chapter.nw,weavedir): the \input lines of a chapter's
 # part of the appendix: its own plumbing, then its modules'.
-appendix_of = \section{Chapter~\ref*{$(shell sed -n 's/.*\\label{\(ch:[^}]*\)}.*/\1/p' $1 | head -1)}: \
+appendix_of = \section[The programs of chapter $(call chapter_number,$1)]{Chapter~\ref*{$(shell sed -n 's/.*\\label{\(ch:[^}]*\)}.*/\1/p' $1 | head -1)}: \
   \nameref*{$(shell sed -n 's/.*\\label{\(ch:[^}]*\)}.*/\1/p' $1 | head -1)}}$(foreach f,$1 $(call chapter_modules,$1),\input{$2/$(basename $(notdir $f))-appendix})
 
 # The printed page's rules for code, checked before weaving: a line that
@@ -324,4 +352,5 @@ clean:
 .PHONY: all book deps test bench tangle clean FORCE
 FORCE:
 
+include tests/fuzz.mk
 -include $(wildcard $(BUILD)/lib/*.d $(BUILD)/chapter*/*.d $(BUILD)/tests/*.d)
