@@ -196,7 +196,10 @@ $$(B$1)/chapter$1: $$(B$1)/link.stamp ;
 $$(B$1)/args: FORCE | deps
 	@mkdir -p $$(@D) && echo '--seed $(SEED) $(ARGS)' | cpif $$@
 
-$$(B$1)/run.stamp: $$(B$1)/chapter$1 $$(B$1)/args
+# A chapter whose source names build/photos learns from the photographs.
+PHOTOS$1  := $$(if $$(shell grep -l 'build/photos' $2),$(PHOTOS))
+
+$$(B$1)/run.stamp: $$(B$1)/chapter$1 $$(B$1)/args $$(PHOTOS$1)
 	@mkdir -p figures/data
 	$$(B$1)/chapter$1 --out figures/data $$$$(cat $$(B$1)/args)
 	@touch $$@
@@ -330,7 +333,7 @@ $(BUILD)/tests/runtests: $(BUILD)/tests/runtests.o $(BUILD)/tests/smoke.o $(TEST
 $(BUILD)/tests/runbench: $(BUILD)/tests/runbench.o $(BENCH_OBJS) $(LIBCORE) $(BUILD)/blas
 	$(CC) $(CFLAGS_ALL) $(filter-out $(BUILD)/blas,$^) $(LDLIBS) -o $@
 
-test: $(BUILD)/tests/runtests $(CHAPTER_PROGRAMS) | deps
+test: $(BUILD)/tests/runtests $(CHAPTER_PROGRAMS) $(PHOTOS) | deps
 	$(BUILD)/tests/runtests $(CHAPTER_SMOKE)
 
 bench: $(BUILD)/tests/runbench | deps
