@@ -124,6 +124,7 @@ for (@input) {
     $cur++ if /^\@begin code/;
     if (/^\@end code/ && $cur >= 0) {
         my %seen = %{$explicit[$cur]};
+        delete $seen{main};
         for my $n (@{$found[$cur] || []}) {
             next if $keyword{$n} || $seen{$n}++;
             print "\@index defn $n\n";
@@ -136,6 +137,7 @@ for (@input) {
             $status = 1;
         }
     }
+    next if /^\@index defn main$/;    # every program has one: not indexed
     print;
 }
 exit($status ? 1 : 0);
