@@ -9,10 +9,25 @@
  *   reaches it; the sigmoid network gets all four points right;
  * - batches: per unit of work, single examples beat mini-batches, which
  *   beat the full batch;
- * - every exercise's command moves its number the way the text predicts. */
+ * - every exercise's command moves its number the way the text predicts;
+ * - independently of the program's own numbers: the points it writes to
+ *   ch3-critical.dat, with the data of ch3-curve.dat, are critical points
+ *   of C + lambda/2 |theta|^2 whose Hessian (formed here) has no negative
+ *   eigenvalue for A and B and exactly one for S, and A and B are no
+ *   copies of each other under any of the 48 symmetries;
+ * - the text's simplest non-convex cost, (vw - 1)^2 / 2: a saddle at the
+ *   origin with Hessian eigenvalues -1 and +1, a chord above the graph. */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include <CUnit/CUnit.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sort_vector.h>
 
+#include "layer.h"
+#include "optim.h"
 #include "smoke.h"
 
 /* The value key of one quick run of chapter 3 with args (NULL-ended). */
@@ -159,6 +174,155 @@ static void test_exercise_two_hidden_units(void)
     chapter_run_free(&r);
 }
 
+/* Numeric rows of a data file (comment lines skipped) into v, at most
+   max numbers; returns how many were read. */
+static size_t read_numbers(const char *dir, const char *name, double *v,
+                           size_t max)
+{
+    char path[512], line[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    while (f && fgets(line, sizeof line, f))
+        for (char *p = line, *end; line[0] != '#' && n < max; p = end) {
+            v[n] = strtod(p, &end);
+            if (end == p)
+                break;
+            n++;
+        }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+typedef struct { optim_chain_problem *p; double lambda; } decayed;
+
+static int decayed_fdf(const gsl_vector *x, const size_t *rows, size_t m,
+                       void *params, double *f, gsl_vector *g)
+{
+    const decayed *d = params;
+    const int status = d->p->objective.fdf(x, rows, m, d->p, f, g);
+    double xx;
+    gsl_blas_ddot(x, x, &xx);
+    *f += d->lambda * xx / 2;
+    if (g)
+        gsl_blas_daxpy(d->lambda, x, g);
+    return status;
+}
+
+/* |grad| and the number of negative Hessian eigenvalues at theta. */
+static int signature(optim_objective *F, const double *theta, double *grad,
+                     double *lowest)
+{
+    const size_t P = F->dim;
+    gsl_vector *x = gsl_vector_alloc(P), *g = gsl_vector_alloc(P),
+               *ev = gsl_vector_alloc(P);
+    gsl_matrix *H = gsl_matrix_alloc(P, P);
+    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(P);
+    for (size_t j = 0; j < P; j++)
+        gsl_vector_set(x, j, theta[j]);
+    double f;
+    CU_ASSERT_EQUAL(F->fdf(x, NULL, F->examples, F->params, &f, g), 0);
+    *grad = gsl_blas_dnrm2(g);
+    CU_ASSERT_EQUAL(optim_hessian_fd(F, x, 1e-5, H), 0);
+    CU_ASSERT_EQUAL(gsl_eigen_symm(H, ev, ws), 0);
+    gsl_sort_vector(ev);
+    int neg = 0;
+    for (size_t j = 0; j < P; j++)
+        neg += gsl_vector_get(ev, j) < 0;
+    *lowest = gsl_vector_get(ev, 0);
+    gsl_vector_free(x), gsl_vector_free(g), gsl_vector_free(ev);
+    gsl_matrix_free(H), gsl_eigen_symm_free(ws);
+    return neg;
+}
+
+/* The smallest |a - g b| over the 48 symmetries g of a 1-3-1 tanh net. */
+static double copy_distance(const double *a, const double *b)
+{
+    static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                   {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    double best = INFINITY;
+    for (int q = 0; q < 6; q++)
+        for (int s = 0; s < 8; s++) {
+            double d = pow(a[9] - b[9], 2);
+            for (int k = 0; k < 3; k++)
+                for (int r = 0; r < 3; r++) {
+                    const double sg = (s >> k & 1) ? -1 : 1;
+                    d += pow(a[3 * r + k] - sg * b[3 * r + perm[q][k]], 2);
+                }
+            best = fmin(best, sqrt(d));
+        }
+    return best;
+}
+
+static void test_critical_points_checked_from_the_files(void)
+{
+    chapter_run r;
+    const char *const args[] = {NULL};
+    double xy[80], t[30];
+    if (run3(args, &r) != 0) {
+        chapter_run_free(&r);
+        return;
+    }
+    CU_ASSERT_EQUAL_FATAL(read_numbers(r.dir, "ch3-curve.dat", xy, 80), 80);
+    CU_ASSERT_EQUAL_FATAL(read_numbers(r.dir, "ch3-critical.dat", t, 30), 30);
+    const size_t width[] = {1, 3, 1};
+    const layer_activation act[] = {LAYER_TANH, LAYER_IDENTITY};
+    chain *c = chain_alloc(2, width, act);
+    gsl_matrix *X = gsl_matrix_alloc(40, 1), *Y = gsl_matrix_alloc(40, 1);
+    for (size_t i = 0; i < 40; i++)
+        gsl_matrix_set(X, i, 0, xy[2 * i]), gsl_matrix_set(Y, i, 0, xy[2 * i + 1]);
+    decayed d = {optim_chain_problem_alloc(c, X, Y),
+                 chapter_value(&r, "ch3-min-lambda")};
+    optim_objective F = d.p->objective;
+    F.fdf = decayed_fdf, F.params = &d;
+    double grad, low;
+    for (int k = 0; k < 3; k++) {
+        const int neg = signature(&F, t + 10 * k, &grad, &low);
+        CU_ASSERT(grad < 1e-7);
+        CU_ASSERT_EQUAL(neg, k == 2 ? 1 : 0);
+        CU_ASSERT(k == 2 ? low < -1e-5 : low > 1e-5);
+    }
+    CU_ASSERT(copy_distance(t, t + 10) > 0.1);       /* A, B distinct */
+    CU_ASSERT(copy_distance(t, t + 20) > 0.01);      /* S is neither */
+    CU_ASSERT(copy_distance(t + 10, t + 20) > 0.01);
+    optim_chain_problem_free(d.p), chain_free(c);
+    gsl_matrix_free(X), gsl_matrix_free(Y);
+    chapter_run_free(&r);
+}
+
+/* f(w, v) = (vw - 1)^2 / 2, the text's two-weight linear network. */
+static int product_fdf(const gsl_vector *x, const size_t *rows, size_t m,
+                       void *params, double *f, gsl_vector *g)
+{
+    (void)rows, (void)m, (void)params;
+    const double w = gsl_vector_get(x, 0), v = gsl_vector_get(x, 1);
+    const double e = v * w - 1;
+    *f = e * e / 2;
+    if (g)
+        gsl_vector_set(g, 0, e * v), gsl_vector_set(g, 1, e * w);
+    return GSL_SUCCESS;
+}
+
+static void test_parameters_that_multiply_make_a_saddle(void)
+{
+    optim_objective F = {.dim = 2, .examples = 1, .fdf = product_fdf};
+    const double origin[2] = {0, 0};
+    double grad, low;
+    CU_ASSERT_EQUAL(signature(&F, origin, &grad, &low), 1);
+    CU_ASSERT(grad == 0);
+    CU_ASSERT(fabs(low + 1) < 1e-8);
+    gsl_vector *x = gsl_vector_alloc(2);
+    double f[3];
+    const double pts[3][2] = {{1, 1}, {-1, -1}, {0, 0}};
+    for (int k = 0; k < 3; k++) {
+        gsl_vector_set(x, 0, pts[k][0]), gsl_vector_set(x, 1, pts[k][1]);
+        product_fdf(x, NULL, 0, NULL, &f[k], NULL);
+    }
+    CU_ASSERT(f[0] == 0 && f[1] == 0 && f[2] == 0.5);  /* chord below */
+    gsl_vector_free(x);
+}
+
 void suite_ch3(void)
 {
     CU_pSuite s = CU_add_suite("ch3 claims and exercises", NULL, NULL);
@@ -176,4 +340,8 @@ void suite_ch3(void)
     CU_add_test(s, "exercise: --slope-bug 1e-6", test_exercise_slope_bug);
     CU_add_test(s, "exercise: --xor-hidden 2",
                 test_exercise_two_hidden_units);
+    CU_add_test(s, "A, B minima and S an index-one saddle, from the files",
+                test_critical_points_checked_from_the_files);
+    CU_add_test(s, "(vw - 1)^2/2: a saddle at 0, not convex",
+                test_parameters_that_multiply_make_a_saddle);
 }
