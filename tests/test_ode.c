@@ -12,6 +12,7 @@
 #include <CUnit/CUnit.h>
 #include <float.h>
 #include <math.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_odeiv2.h>
@@ -329,6 +330,34 @@ static void test_fastest_learning_rate_is_one_over_curvature(void)
             CU_ASSERT(steps[2] < steps[i]);
 }
 
+/* The heavy ball with beta = 0 is ode_gradient_flow, bit for bit. */
+static double cubic_slope(double x, void *p)
+{
+    (void)p;
+    return x * (1 - x);
+}
+
+static void test_heavy_ball_without_momentum_is_gradient_flow(void)
+{
+    const gsl_function dF = {cubic_slope, NULL};
+    static const double lrs[] = {0.3, 1.0, 1.9, 2.3, 3.2};
+    for (int i = 0; i < 5; i++) {
+        const ode_flow_options o = {lrs[i], 1e-10, 1e6, 5000};
+        double x = 0.05, y = 0.05, p[5001], q[5001];
+        size_t n, m;
+        const int a = ode_gradient_flow(&dF, +1, &o, &x, &n, p);
+        const int b = ode_heavy_ball(&dF, +1, 0.0, &o, &y, &m, q);
+        CU_ASSERT_EQUAL(a, b);
+        CU_ASSERT_EQUAL(n, m);
+        CU_ASSERT_EQUAL(memcmp(p, q, (n + 1) * sizeof *p), 0);
+        CU_ASSERT_EQUAL(x, y);
+    }
+    double x = 0.5;
+    size_t n;
+    const ode_flow_options o = {0.1, 1e-10, 1e6, 100};
+    CU_ASSERT_EQUAL(ode_heavy_ball(&dF, +1, 1.0, &o, &x, &n, NULL), GSL_EDOM);
+}
+
 void suite_ode(void)
 {
     CU_pSuite s = CU_add_suite("ode", NULL, NULL);
@@ -345,4 +374,5 @@ void suite_ode(void)
     CU_add_test(s, "phase line and vector field samples", test_sample_line_and_field);
     CU_add_test(s, "GSL's driver refuses a step and keeps the state", test_gsl_driver_refuses_and_keeps_state);
     CU_add_test(s, "the fastest learning rate is 1/|F''|", test_fastest_learning_rate_is_one_over_curvature);
+    CU_add_test(s, "heavy ball with beta = 0 is gradient ascent", test_heavy_ball_without_momentum_is_gradient_flow);
 }
