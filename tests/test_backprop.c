@@ -242,6 +242,30 @@ static void test_shapes_are_checked(void)
     gsl_vector_free(g), gsl_vector_free(gbad);
 }
 
+/* Exercise 1 of chapter 4: a weight-gradient view shaped as if the
+   transpose of Delta had been forgotten (in x out instead of out x in),
+   and a Dbelow of the wrong shape, are reported by backprop_layer as
+   GSL_EBADLEN from dgemm, not left as unwritten gradients. */
+static void test_forgotten_transpose_is_reported(void)
+{
+    const size_t n = 4, in = 3, out = 5;
+    double theta[(3 + 1) * 5], wrong[(3 + 1) * 5];
+    layer l = layer_view(theta, in, out, LAYER_TANH);
+    layer g = layer_view(wrong, out, in, LAYER_TANH);   /* W: 3 x 5 */
+    layer ok = layer_view(wrong, in, out, LAYER_TANH);
+    gsl_matrix *X = gsl_matrix_calloc(n, in), *A = gsl_matrix_calloc(n, out),
+               *D = gsl_matrix_calloc(n, out), *Db = gsl_matrix_calloc(n, out);
+    gsl_vector *ones = gsl_vector_alloc(n);
+    gsl_vector_set_all(ones, 1.0);
+    for (size_t i = 0; i < sizeof theta / sizeof theta[0]; i++)
+        theta[i] = 0.1 * (double)i;
+    CU_ASSERT_EQUAL(backprop_layer(&l, X, A, D, ones, &g, NULL), GSL_EBADLEN);
+    CU_ASSERT_EQUAL(backprop_layer(&l, X, A, D, ones, &ok, Db), GSL_EBADLEN);
+    CU_ASSERT_EQUAL(backprop_layer(&l, X, A, D, ones, &ok, NULL), GSL_SUCCESS);
+    gsl_matrix_free(X), gsl_matrix_free(A), gsl_matrix_free(D), gsl_matrix_free(Db);
+    gsl_vector_free(ones);
+}
+
 /* Chapter 4's deep chains: D = 10 hidden layers of 32 between 2 inputs and 2
    outputs, initialised with gain 1 (sigmoid, tanh) or sqrt 2 (ReLU), on 256
    spiral points with the cross-entropy.  norm[l] = |dC/dW^(l+1)|, l = 0..D. */
@@ -301,6 +325,7 @@ void suite_backprop(void)
     CU_add_test(s, "softmax cross-entropy and its derivative p - y", test_softmax_cross_entropy);
     CU_add_test(s, "a batch's gradient is the mean of its examples'", test_batch_is_mean_of_examples);
     CU_add_test(s, "wrong shapes are reported", test_shapes_are_checked);
+    CU_add_test(s, "a forgotten transpose is reported", test_forgotten_transpose_is_reported);
     CU_add_test(s, "deep sigmoid gradients vanish towards the input; tanh and ReLU stay level",
                 test_sigmoid_gradients_vanish_with_depth);
 }

@@ -1,0 +1,201 @@
+/* test_ch4.c: chapter 4's claims and exercises, run through the chapter
+ * program (quick, plus the knobs each exercise gives), and one claim
+ * checked in-process.
+ *
+ * - the default quick run: backprop agrees with forward mode and the
+ *   differences; reverse mode costs far fewer forward passes than either;
+ *   the sigmoid chain's gradients vanish, the tanh chain's at the large
+ *   gain grow towards the input, the rectifier's level at gain sqrt 2;
+ *   the whole gradient of rectifier chains shrinks with depth at gain 1
+ *   and grows at gain 2;
+ * - every exercise's command moves its number the way the hint says;
+ * - Adam's loss spikes on the spirals: over three seeds, a half-cosine
+ *   rate has fewer spikes than the constant rate. */
+#include <math.h>
+#include <CUnit/CUnit.h>
+#include <gsl/gsl_errno.h>
+
+#include "smoke.h"
+#include "testutil.h"
+#include "train.h"
+
+static int run4(const char *const args[], chapter_run *r)
+{
+    const int status = chapter_run_args(4, args, r);
+    CU_ASSERT_EQUAL(status, 0);
+    return status;
+}
+
+/* The default quick run, made once and kept for the comparisons. */
+static chapter_run base;
+static int base_status = -2;
+
+static const chapter_run *base_run(void)
+{
+    if (base_status == -2) {
+        const char *const args[] = {NULL};
+        base_status = run4(args, &base);
+    }
+    return base_status == 0 ? &base : NULL;
+}
+
+static void test_default_claims(void)
+{
+    const chapter_run *r = base_run();
+    if (!r)
+        return;
+    CU_ASSERT(chapter_value(r, "ch4-cost-fwd-err") < 1e-10);
+    CU_ASSERT(chapter_value(r, "ch4-cost-fd-err") < 1e-6);
+    CU_ASSERT(chapter_value(r, "ch4-cost-rev-passes") < 10);
+    CU_ASSERT(chapter_value(r, "ch4-cost-fd-passes")
+              > 10 * chapter_value(r, "ch4-cost-rev-passes"));
+    CU_ASSERT(chapter_value(r, "ch4-vanish-sigmoid") < 1e-3);
+    CU_ASSERT(chapter_value(r, "ch4-explode-per-layer") > 1);
+    const double relu = chapter_value(r, "ch4-vanish-relu");
+    CU_ASSERT(relu > 0.1 && relu < 10);
+    CU_ASSERT(chapter_value(r, "ch4-depth-relu-small") < 0.9);
+    CU_ASSERT(chapter_value(r, "ch4-depth-relu-big") > 1.1);
+    CU_ASSERT(chapter_value(r, "ch4-fm-acc") > 50);
+}
+
+/* Exercise 2: the sigmoid ratio at depth 20 is about the factor per
+   layer to the 18th power (within a factor of 30), and far below the
+   ratio at depth 10. */
+static void test_exercise_depth_20(void)
+{
+    const chapter_run *b = base_run();
+    chapter_run r;
+    const char *const args[] = {"--depth", "20", NULL};
+    if (!b || run4(args, &r) != 0)
+        return;
+    const double ratio = chapter_value(&r, "ch4-vanish-sigmoid"),
+                 f = chapter_value(&r, "ch4-vanish-per-layer");
+    CU_ASSERT(ratio < 1e-3 * chapter_value(b, "ch4-vanish-sigmoid"));
+    CU_ASSERT(fabs(log10(ratio) - 18 * log10(f)) < log10(30.0));
+    chapter_run_free(&r);
+}
+
+/* Exercise 3: at gain 1.5 both chains still grow, but slower. */
+static void test_exercise_gain(void)
+{
+    const chapter_run *b = base_run();
+    chapter_run r;
+    const char *const args[] = {"--gain", "1.5", NULL};
+    if (!b || run4(args, &r) != 0)
+        return;
+    const double t = chapter_value(&r, "ch4-explode-per-layer"),
+                 u = chapter_value(&r, "ch4-depth-relu-big");
+    CU_ASSERT(t > 1 && t < chapter_value(b, "ch4-explode-per-layer"));
+    CU_ASSERT(u > 1 && u < chapter_value(b, "ch4-depth-relu-big"));
+    chapter_run_free(&r);
+}
+
+/* Exercise 4: with mu = 0.5 momentum's best rate does not go down. */
+static void test_exercise_mu(void)
+{
+    const chapter_run *b = base_run();
+    chapter_run r;
+    const char *const args[] = {"--mu", "0.5", NULL};
+    if (!b || run4(args, &r) != 0)
+        return;
+    CU_ASSERT(chapter_value(&r, "ch4-opt-momentum-lr")
+              >= chapter_value(b, "ch4-opt-momentum-lr"));
+    chapter_run_free(&r);
+}
+
+/* Exercise 5: more noise, lower test accuracy on the spirals. */
+static void test_exercise_noise(void)
+{
+    const chapter_run *b = base_run();
+    chapter_run r;
+    const char *const args[] = {"--noise", "0.1", NULL};
+    if (!b || run4(args, &r) != 0)
+        return;
+    CU_ASSERT(chapter_value(&r, "ch4-spiral-test")
+              < chapter_value(b, "ch4-spiral-test"));
+    chapter_run_free(&r);
+}
+
+/* Exercise 6 and the text: --lr 10 runs to the end but does not learn. */
+static void test_exercise_lr_10(void)
+{
+    chapter_run r;
+    const char *const args[] = {"--lr", "10", NULL};
+    if (run4(args, &r) != 0)
+        return;
+    CU_ASSERT(chapter_value(&r, "ch4-spiral-test") < 80);
+    chapter_run_free(&r);
+}
+
+/* Exercise 7: four times the batch, lower accuracy after the same
+   epochs. */
+static void test_exercise_batch(void)
+{
+    const chapter_run *b = base_run();
+    chapter_run r;
+    const char *const args[] = {"--fm-batch", "1024", NULL};
+    if (!b || run4(args, &r) != 0)
+        return;
+    CU_ASSERT(chapter_value(&r, "ch4-fm-acc") < chapter_value(b, "ch4-fm-acc"));
+    chapter_run_free(&r);
+}
+
+/* The spikes of section "Training a classifier": the spirals network of
+   the chapter, from one start and on the same batches, Adam at 0.01 held
+   constant and decayed by the half cosine, 400 epochs, three seeds. */
+typedef struct { train_optimizer *o; size_t E, spikes; double low; int up, cosine; } spike_log;
+
+static int count_spikes(const train_progress *p, void *arg)
+{
+    spike_log *l = arg;
+    if (l->cosine)
+        l->o->lr = train_cosine_rate(0.01, (double)p->epoch, (double)l->E);
+    const int now = p->epoch > 1 && p->loss > 3 * l->low;
+    l->spikes += now && !l->up;
+    l->up = now;
+    l->low = p->epoch == 1 ? p->loss : fmin(l->low, p->loss);
+    return 0;
+}
+
+static void test_cosine_removes_spikes(void)
+{
+    size_t total[2] = {0, 0};
+    for (unsigned long seed = 1; seed <= 3; seed++)
+        for (int cosine = 0; cosine < 2; cosine++) {
+            gsl_rng *r = rng(seed), *shuffle = rng(seed + 100);
+            const size_t width[] = {2, 32, 32, 2};
+            const layer_activation act[] = {LAYER_TANH, LAYER_TANH, LAYER_IDENTITY};
+            chain *c = chain_alloc(3, width, act);
+            gsl_matrix *X = gsl_matrix_alloc(400, 2), *Y = gsl_matrix_alloc(400, 2);
+            train_spirals(X, Y, r, 0.03);
+            train_initialize(c, TRAIN_INIT_NORMAL, 1.0, r);
+            train_optimizer *o = train_optimizer_alloc(TRAIN_ADAM, c->nparams, 0.01);
+            spike_log l = {o, 400, 0, 0, 0, cosine};
+            CU_ASSERT_EQUAL(train_run(c, o, BACKPROP_SOFTMAX_CE, X, Y, 16, 400, shuffle,
+                                      count_spikes, &l, NULL), GSL_SUCCESS);
+            total[cosine] += l.spikes;
+            chain_free(c), train_optimizer_free(o), gsl_rng_free(r), gsl_rng_free(shuffle);
+            gsl_matrix_free(X), gsl_matrix_free(Y);
+        }
+    CU_ASSERT(total[1] < total[0]);
+}
+
+static int free_base(void)
+{
+    if (base_status == 0)
+        chapter_run_free(&base);
+    return 0;
+}
+
+void suite_ch4(void)
+{
+    CU_pSuite s = CU_add_suite("ch4", NULL, free_base);
+    CU_add_test(s, "default run: costs, vanishing and exploding gradients", test_default_claims);
+    CU_add_test(s, "exercise --depth 20: the sigmoid ratio follows the factor", test_exercise_depth_20);
+    CU_add_test(s, "exercise --gain 1.5: still growing, slower", test_exercise_gain);
+    CU_add_test(s, "exercise --mu 0.5: momentum's best rate does not fall", test_exercise_mu);
+    CU_add_test(s, "exercise --noise 0.1: lower spirals test accuracy", test_exercise_noise);
+    CU_add_test(s, "exercise --lr 10: runs, does not learn", test_exercise_lr_10);
+    CU_add_test(s, "exercise --fm-batch 1024: lower accuracy", test_exercise_batch);
+    CU_add_test(s, "a half-cosine rate has fewer Adam spikes", test_cosine_removes_spikes);
+}
