@@ -7,8 +7,9 @@
  *   optimality tolerance (violation <= tol lambda), in batches of 100 and
  *   of 1000, and the share of that time the dgemm calls take (the same
  *   number of dgemm calls of the same shapes, timed alone in this run);
- * - dictionary learning: seconds for the chapter's learning steps (FISTA
- *   at tolerance 1e-2 lambda, batches of 100), and the same dgemm share;
+ * - dictionary learning: seconds for the chapter's learning steps
+ *   (coordinate descent at tolerance 1e-2 lambda, batches of 100), and
+ *   the same dgemm share;
  * - when Debian's python3-sklearn is installed, the same patches, lambda
  *   and dictionary through scikit-learn's sparse_encode (lasso_cd and
  *   lasso_lars) and the same batches through MiniBatchDictionaryLearning
@@ -237,7 +238,7 @@ static double learn(gsl_matrix *Phi, image_set *set, gsl_rng *rng, gsl_matrix *b
 {
     gsl_matrix *A = gsl_matrix_alloc(M, BATCH);
     sparse_learn_options lo = {
-        .infer = {.method = SPARSE_FISTA, .lambda = LAMBDA, .tol = 1e-2, .max_iter = 300},
+        .infer = {.method = SPARSE_CD, .lambda = LAMBDA, .tol = 1e-2, .max_iter = 1000},
         .eta = 0.3, .floor = 0.1};
     for (size_t k = 0; k < STEPS; k++) {
         gsl_matrix_view x = gsl_matrix_submatrix(batches, 0, k * BATCH, NPIX, BATCH);
@@ -254,7 +255,7 @@ static double learn(gsl_matrix *Phi, image_set *set, gsl_rng *rng, gsl_matrix *b
         const int status = sparse_learn_step(Phi, &x.matrix, &lo, A, &e, &r);
         if (status != GSL_SUCCESS)
             fprintf(stderr, "bench_sparse: learning: %s\n", gsl_strerror(status));
-        count_inference(c, SPARSE_FISTA, r.iters);
+        count_inference(c, SPARSE_CD, r.iters);
         c->resid += 2, c->RAt++;            /* sparse_energy, the dictionary gradient */
         *iters += r.iters;
     }
@@ -382,7 +383,7 @@ void bench_sparse(void)
             printf("  x lasso_lars %5.2f", t_sk[1] / t);
         printf("\n");
     }
-    printf("  learning: %d steps of %d patches, FISTA to 1e-2 lambda: %.3f s (%.0f patches/s, "
+    printf("  learning: %d steps of %d patches, CD to 1e-2 lambda: %.3f s (%.0f patches/s, "
            "%.1f iter/step),\n  dgemm alone %.3f s (%.0f%%); held-out energy of %d patches: "
            "%.5f (random start %.5f)\n",
            STEPS, BATCH, t_learn, STEPS * BATCH / t_learn, (double)learn_iters / STEPS, g_learn,
