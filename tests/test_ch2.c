@@ -184,6 +184,10 @@ static void test_momentum_claims(void)
     chapter_run r;
     if (ch2_run(&r, NULL, NULL, NULL, NULL)) {
         CU_ASSERT_TRUE(v(&r, "ch2-speedup") > 2);
+        /* near the top: log(1 - sqrt(h k)) / log(1 - h k), 3.6 for 0.1 */
+        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-speedup-theory"),
+                               log(1 - sqrt(0.1)) / log(0.9), 0.06);
+        CU_ASSERT_TRUE(v(&r, "ch2-speedup") < v(&r, "ch2-speedup-theory"));
         CU_ASSERT_TRUE(v(&r, "ch2-hb-over1") > 0.05);
         CU_ASSERT_TRUE(v(&r, "ch2-hb-over2") < 1e-3);
         CU_ASSERT_TRUE(v(&r, "ch2-hb-steps3") < v(&r, "ch2-hb-steps0"));
