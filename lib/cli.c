@@ -683,17 +683,18 @@ int run_commit(run_output *r)
 {
     char *journal = NULL;
     int status = close_and_check(r);
+    /* From the journal to the last rename nothing may interrupt: a caught
+     * signal waits until the set is installed. */
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
     if (status == 0)
         status = write_journal(r, &journal);
-    if (status == 0) {
-        sigset_t all, old;      /* the renames are not to be interrupted */
-        sigfillset(&all);
-        sigprocmask(SIG_BLOCK, &all, &old);
+    if (status == 0)
         status = roll_forward(r->dir, r->prefix);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-    } else {
+    else
         remove_folder(r->stage);
-    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     free(journal);
     run_free(r);
     return status;
