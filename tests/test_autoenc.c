@@ -17,7 +17,8 @@
  * - With unit_decoder every decoder column has length 1 after every Adam
  *   step; without it the columns drift.
  * - The gradient of alpha sum_j 1/|e_j|^2 matches central differences, and
- *   its value is the loss's norm part.
+ *   its value is the loss's norm part; so does the whole gradient with the
+ *   penalty on W_d's columns instead and weight decay on W_d.
  * - With W_e = Phi^T, b_e = -lambda, G = Phi^T Phi - I, W_d = Phi the loop
  *   is LCA, and a long loop's code satisfies the optimality conditions of
  *   the non-negative LASSO.
@@ -132,10 +133,14 @@ enum { FD_N = 6, FD_M = 5, FD_B = 4 };
 static void test_gradient_matches_central_differences(void)
 {
     gsl_rng *r = rng(601);
-    const size_t tstars[] = {0, 1, 3};
-    const autoenc_rules rules = {0.3, 0.05, 0};
+    /* The last case moves the inverse-norm penalty to W_d's columns and
+       adds weight decay on W_d. */
+    const size_t tstars[] = {0, 1, 3, 3};
+    const autoenc_rules encoder_rules = {0.3, 0.05, 0, 0, 0},
+                        decoder_rules = {0.3, 0.05, 0, 1, 0.02};
     for (size_t s = 0; s < sizeof tstars / sizeof tstars[0]; s++) {
         const size_t ts = tstars[s];
+        const autoenc_rules rules = s == 3 ? decoder_rules : encoder_rules;
         autoenc *a = autoenc_alloc(FD_N, FD_M, ts, 0.6);
         CU_ASSERT_PTR_NOT_NULL_FATAL(a);
         const size_t P = a->nparams, K = (ts + 1) * FD_B * FD_M;
@@ -156,6 +161,16 @@ static void test_gradient_matches_central_differences(void)
         activity(a, on);
         CU_ASSERT(fabs(L.loss - (L.error + L.l1 + L.norm)) <= 4 * DBL_EPSILON * L.loss);
         CU_ASSERT(L.l1 > 0 && L.norm > 0 && L.error > 0);
+        if (s == 3) {           /* the norm part, by hand, on W_d */
+            double inv = 0, sq = 0;
+            for (size_t j = 0; j < FD_M; j++) {
+                gsl_vector_view d = gsl_matrix_column(&a->dec.W.matrix, j);
+                const double len = gsl_blas_dnrm2(&d.vector);
+                inv += 1 / (len * len), sq += len * len;
+            }
+            const double want = rules.alpha * inv + rules.decay * sq;
+            CU_ASSERT(fabs(L.norm - want) <= 1e-12 * want);
+        }
         int same_pattern = 1;
         for (size_t j = 0; j < P; j++) {
             double *th = gsl_vector_ptr(a->theta, j);
@@ -244,7 +259,7 @@ static void test_no_loop_is_plain_autoencoder(void)
 
         backprop_workspace *w = backprop_alloc(c);
         gsl_vector *gc = gsl_vector_alloc(pc), *ga = gsl_vector_alloc(a->nparams);
-        const autoenc_rules rules = {0, 0, 0};
+        const autoenc_rules rules = {0, 0, 0, 0, 0};
         autoenc_loss L;
         double C;
         CU_ASSERT_EQUAL(backprop_gradient(c, w, BACKPROP_MSE, X, X, &C, gc), GSL_SUCCESS);
@@ -336,7 +351,7 @@ static void test_scaling_symmetry_of_the_cheat(void)
     gsl_rng *r = rng(604);
     const size_t n = 8, m = 6, B = 10;
     const double cs[] = {4, 3};
-    const autoenc_rules rules = {0.2, 0.1, 0};
+    const autoenc_rules rules = {0.2, 0.1, 0, 0, 0};
     for (size_t s = 0; s < 2; s++) {
         const double c = cs[s];
         autoenc *a = autoenc_alloc(n, m, 3, 0.5);
@@ -400,7 +415,7 @@ static double train_and_watch(autoenc *a, const gsl_vector *theta0, int unit,
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
     gsl_matrix *X = gsl_matrix_alloc(B, a->n);
     gsl_vector *grad = gsl_vector_alloc(a->nparams);
-    const autoenc_rules rules = {0.1, 0.01, unit};
+    const autoenc_rules rules = {0.1, 0.01, unit, 0, 0};
     autoenc_loss L;
     double worst = 0;
     int ok = 1;
@@ -470,7 +485,7 @@ static void test_inverse_norm_penalty(void)
     fill_gaussian(X, r);
     const size_t P = a->nparams;
     gsl_vector *g1 = gsl_vector_alloc(P), *g0 = gsl_vector_alloc(P);
-    const autoenc_rules with = {0.2, alpha, 0}, without = {0.2, 0, 0};
+    const autoenc_rules with = {0.2, alpha, 0, 0, 0}, without = {0.2, 0, 0, 0, 0};
     autoenc_loss L1, L0;
     CU_ASSERT_EQUAL_FATAL(autoenc_gradient(a, X, &with, &L1, g1), GSL_SUCCESS);
     CU_ASSERT_EQUAL_FATAL(autoenc_gradient(a, X, &without, &L0, g0), GSL_SUCCESS);
@@ -588,7 +603,7 @@ static void test_bad_arguments(void)
     gsl_vector *g = gsl_vector_alloc(a->nparams), *gbad = gsl_vector_alloc(a->nparams - 1),
                *theta0 = gsl_vector_alloc(a->nparams);
     fill_gaussian(X, r);
-    const autoenc_rules rules = {0.1, 0.01, 1};
+    const autoenc_rules rules = {0.1, 0.01, 1, 0, 0};
     autoenc_loss L;
     CU_ASSERT_EQUAL(autoenc_forward(a, Xbad), GSL_EBADLEN);
     CU_ASSERT_EQUAL(autoenc_gradient(a, Xbad, &rules, &L, g), GSL_EBADLEN);

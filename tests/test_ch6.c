@@ -1,0 +1,189 @@
+/* test_ch6.c: chapter 6's claims and exercises, run through the chapter
+ * program (quick, plus the knobs each claim needs).
+ *
+ * - the cheat: with free weights the decoder's columns grow past unit
+ *   length and the code is denser than with unit columns; unit columns
+ *   give more Gabor-like features than free weights;
+ * - the learned G correlates positively with the cosines of the decoder's
+ *   columns (LCA's G = Phi^T Phi - I);
+ * - the output is the same, bit for bit, with one thread and with two;
+ * - every exercise's command moves its number the way the text predicts:
+ *   --penalize-decoder makes the penalised decoder grow faster than the
+ *   free one; --decay keeps the free decoder short and its code sparser;
+ *   --tstar 10 --gamma 0.2 brings G closer to the Gram matrix; --lca
+ *   starts sparser and keeps G closer to the Gram matrix; --leaves still
+ *   shows the cheat. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "smoke.h"
+
+/* One quick run of chapter 6 with the knobs args (NULL-ended). */
+static int run6(const char *const args[], chapter_run *r)
+{
+    const char *a[16] = {"--quick"};
+    size_t k = 1;
+    for (size_t i = 0; args[i] && k < 15; i++)
+        a[k++] = args[i];
+    a[k] = NULL;
+    const int status = chapter_run_args(6, a, r);
+    CU_ASSERT_EQUAL(status, 0);
+    return status;
+}
+
+static double v(const chapter_run *r, const char *key)
+{
+    return chapter_value(r, key);
+}
+
+/* The default quick run, shared by the claims about it. */
+static chapter_run base;
+static int base_status = -1;
+
+static const chapter_run *base_run(void)
+{
+    const char *const none[] = {NULL};
+    if (base_status != 0)
+        base_status = run6(none, &base);
+    return base_status == 0 ? &base : NULL;
+}
+
+static void test_the_cheat(void)
+{
+    const chapter_run *r = base_run();
+    if (!r)
+        return;
+    CU_ASSERT(v(r, "ch6-plain-free-dec") > 1.2);
+    CU_ASSERT(v(r, "ch6-plain-free-enc") < v(r, "ch6-start-enc"));
+    CU_ASSERT(v(r, "ch6-plain-free-active") > v(r, "ch6-plain-unit-active"));
+    CU_ASSERT(fabs(v(r, "ch6-plain-unit-dec") - 1) < 1e-9);
+    CU_ASSERT(v(r, "ch6-plain-unit-fitted") > v(r, "ch6-plain-free-fitted"));
+    CU_ASSERT(v(r, "ch6-start-fitted") < v(r, "ch6-plain-unit-fitted"));
+}
+
+static void test_G_resembles_the_gram_matrix(void)
+{
+    const chapter_run *r = base_run();
+    if (r)
+        CU_ASSERT(v(r, "ch6-gram-unit") > 0.1);
+}
+
+/* Same numbers file, byte for byte, with one thread. */
+static void test_threads_do_not_change_the_output(void)
+{
+    const chapter_run *r = base_run();
+    chapter_run one;
+    const char *const args[] = {"--threads", "1", NULL};
+    if (r && run6(args, &one) == 0) {
+        char a[8192], b[8192], path[512];
+        snprintf(path, sizeof path, "%s/ch6-numbers.tex", r->dir);
+        FILE *f = fopen(path, "r");
+        const size_t na = f ? fread(a, 1, sizeof a, f) : 0;
+        if (f)
+            fclose(f);
+        snprintf(path, sizeof path, "%s/ch6-numbers.tex", one.dir);
+        f = fopen(path, "r");
+        const size_t nb = f ? fread(b, 1, sizeof b, f) : 0;
+        if (f)
+            fclose(f);
+        CU_ASSERT(na > 0 && na < sizeof a);
+        CU_ASSERT(na == nb && memcmp(a, b, na) == 0);
+    }
+    chapter_run_free(&one);
+}
+
+/* Exercise 1: the inverse-norm penalty on the decoder rewards the cheat. */
+static void test_exercise_penalty_on_the_decoder(void)
+{
+    const chapter_run *r = base_run();
+    chapter_run e;
+    const char *const args[] = {"--penalize-decoder", NULL};
+    if (r && run6(args, &e) == 0) {
+        CU_ASSERT(v(&e, "ch6-plain-inverse-dec")
+                  > v(&e, "ch6-plain-free-dec"));
+        CU_ASSERT(v(&e, "ch6-plain-inverse-dec")
+                  > v(r, "ch6-plain-inverse-dec"));
+    }
+    chapter_run_free(&e);
+}
+
+/* Exercise 2: weight decay on the free decoder closes the escape. */
+static void test_exercise_weight_decay(void)
+{
+    const chapter_run *r = base_run();
+    chapter_run e;
+    const char *const args[] = {"--decay", "0.05", NULL};
+    if (r && run6(args, &e) == 0) {
+        CU_ASSERT(v(&e, "ch6-plain-free-dec") < v(r, "ch6-plain-free-dec"));
+        CU_ASSERT(v(&e, "ch6-plain-free-dec") < 1.2);
+        CU_ASSERT(v(&e, "ch6-plain-free-active")
+                  < v(r, "ch6-plain-free-active"));
+    }
+    chapter_run_free(&e);
+}
+
+/* Exercise 3: a longer, finer loop; G closer to the Gram matrix. */
+static void test_exercise_longer_loop(void)
+{
+    const chapter_run *r = base_run();
+    chapter_run e;
+    const char *const args[] = {"--tstar", "10", "--gamma", "0.2", NULL};
+    if (r && run6(args, &e) == 0) {
+        CU_ASSERT(fabs(v(&e, "ch6-span") - 2) < 1e-12);
+        CU_ASSERT(v(&e, "ch6-gram-unit") > v(r, "ch6-gram-unit"));
+    }
+    chapter_run_free(&e);
+}
+
+/* Exercise 4: started as LCA, the loop codes sparsely from the start. */
+static void test_exercise_lca_start(void)
+{
+    const chapter_run *r = base_run();
+    chapter_run e;
+    const char *const args[] = {"--lca", NULL};
+    if (r && run6(args, &e) == 0) {
+        CU_ASSERT(v(&e, "ch6-loop-unit-early") < v(r, "ch6-loop-unit-early"));
+        CU_ASSERT(v(&e, "ch6-gram-unit") > v(r, "ch6-gram-unit"));
+    }
+    chapter_run_free(&e);
+}
+
+/* Exercise 5: on dead leaves the free network still cheats. */
+static void test_exercise_dead_leaves(void)
+{
+    chapter_run e;
+    const char *const args[] = {"--leaves", NULL};
+    if (run6(args, &e) == 0) {
+        CU_ASSERT(v(&e, "ch6-plain-free-dec") > 1.2);
+        CU_ASSERT(v(&e, "ch6-plain-free-active")
+                  > v(&e, "ch6-plain-unit-active"));
+    }
+    chapter_run_free(&e);
+}
+
+static void test_release_the_base_run(void)
+{
+    if (base_status == 0)
+        chapter_run_free(&base);
+    base_status = -1;
+}
+
+void suite_ch6(void)
+{
+    CU_pSuite s = CU_add_suite("ch6 claims and exercises", NULL, NULL);
+    CU_add_test(s, "the cheat, and unit columns block it", test_the_cheat);
+    CU_add_test(s, "G correlates with the decoder's cosines",
+                test_G_resembles_the_gram_matrix);
+    CU_add_test(s, "one thread or two: the same numbers",
+                test_threads_do_not_change_the_output);
+    CU_add_test(s, "exercise: --penalize-decoder",
+                test_exercise_penalty_on_the_decoder);
+    CU_add_test(s, "exercise: --decay 0.05", test_exercise_weight_decay);
+    CU_add_test(s, "exercise: --tstar 10 --gamma 0.2",
+                test_exercise_longer_loop);
+    CU_add_test(s, "exercise: --lca", test_exercise_lca_start);
+    CU_add_test(s, "exercise: --leaves", test_exercise_dead_leaves);
+    CU_add_test(s, "(clean up)", test_release_the_base_run);
+}
