@@ -519,7 +519,22 @@ void run_phrase(run_output *r, const char *key, const char *text)
 
 void run_value_sci(run_output *r, const char *key, double x, int digits)
 {
-    out_value_sci(r->values, key, x, digits);
+    if (x == 0 || !isfinite(x)) {
+        run_value(r, key, "%g", x);
+        return;
+    }
+    int e = (int)floor(log10(fabs(x)));
+    /* rounding may carry the mantissa to 10: 9.96 -> 10.0 */
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.*f", digits - 1, x / pow(10, e));
+    if (fabs(atof(buf)) >= 10) {
+        e += 1;
+        snprintf(buf, sizeof buf, "%.*f", digits - 1, x / pow(10, e));
+    }
+    if (e == 0)
+        run_value(r, key, "\\ensuremath{%s}", buf);
+    else
+        run_value(r, key, "\\ensuremath{%s\\times 10^{%d}}", buf, e);
 }
 
 void *run_own(run_output *r, void *p, void (*free_fn)(void *))
@@ -722,95 +737,4 @@ int run_finish(run_output *r, int failed)
         return EXIT_FAILURE;
     }
     return run_commit(r) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
-
-/* ------------------------------------------------------------ output */
-
-static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
-{
-    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(suffix) + 2;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s/%s%s%s", dir, prefix, name, suffix);
-    return s;
-}
-
-int out_open(out_file *f, const char *dir, const char *name)
-{
-    *f = (out_file){0};
-    f->path = join(dir, "", name, "");
-    f->tmp = join(dir, ".", name, ".XXXXXX");
-    if (!f->path || !f->tmp) {
-        cli_error("out of memory");
-        out_discard(f);
-        return -1;
-    }
-    int fd = mkstemp(f->tmp);
-    if (fd < 0 || fchmod(fd, 0644) != 0 || !(f->fp = fdopen(fd, "w"))) {
-        cli_error("cannot write '%s': %s", f->path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        out_discard(f);
-        return -1;
-    }
-    return 0;
-}
-
-int out_commit(out_file *f)
-{
-    int bad = ferror(f->fp);
-    bad |= fclose(f->fp) != 0;
-    f->fp = NULL;
-    if (bad || rename(f->tmp, f->path) != 0) {
-        cli_error("cannot write '%s': %s", f->path, strerror(errno));
-        out_discard(f);
-        return -1;
-    }
-    free(f->tmp);
-    free(f->path);
-    *f = (out_file){0};
-    return 0;
-}
-
-void out_discard(out_file *f)
-{
-    if (f->fp)
-        fclose(f->fp);
-    if (f->tmp)
-        unlink(f->tmp); /* after a failed mkstemp it names no file: harmless */
-    free(f->tmp);
-    free(f->path);
-    *f = (out_file){0};
-}
-
-void out_value(FILE *fp, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(fp, "\\setval{%s}{", key);
-    vfprintf(fp, fmt, ap);
-    fputs("}\n", fp);
-    va_end(ap);
-}
-
-void out_value_sci(FILE *fp, const char *key, double x, int digits)
-{
-    if (x == 0 || !isfinite(x)) {
-        out_value(fp, key, "%g", x);
-        return;
-    }
-    int e = (int)floor(log10(fabs(x)));
-    double m = x / pow(10, e);
-    /* rounding may carry the mantissa to 10: 9.96 -> 10.0 */
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.*f", digits - 1, m);
-    if (fabs(atof(buf)) >= 10) {
-        e += 1;
-        m = x / pow(10, e);
-        snprintf(buf, sizeof buf, "%.*f", digits - 1, m);
-    }
-    if (e == 0)
-        out_value(fp, key, "\\ensuremath{%s}", buf);
-    else
-        out_value(fp, key, "\\ensuremath{%s\\times 10^{%d}}", buf, e);
 }

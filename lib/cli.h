@@ -128,21 +128,4 @@ void run_abort(run_output *r);
  * and returns the exit status for main. */
 int run_finish(run_output *r, int failed);
 
-/* ------------------------------------- single files (older interface) */
-
-/* An output file that appears whole or not at all.  New code uses
- * run_table, which installs a whole set of files at once. */
-typedef struct {
-    FILE *fp;
-    char *path;         /* the final name                          */
-    char *tmp;          /* the temporary beside it, until commit   */
-} out_file;
-
-int out_open(out_file *f, const char *dir, const char *name);
-int out_commit(out_file *f);
-void out_discard(out_file *f);
-void out_value(FILE *fp, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void out_value_sci(FILE *fp, const char *key, double x, int digits);
-
 #endif

@@ -136,6 +136,27 @@ static void test_a_nan_value_installs_nothing(void)
     CU_ASSERT(set_is("old"));
 }
 
+/* Scientific notation rounds the mantissa first: 9.96 to two digits is
+   1.0 x 10^1, never 10 x 10^0; small numbers keep a negative exponent. */
+static void test_scientific_values_round_the_mantissa(void)
+{
+    fresh_dir();
+    run_output *r = run_begin(dir, "ch9");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    run_value_sci(r, "ch9-a", 9.96, 2);
+    run_value_sci(r, "ch9-b", -3.14159e-7, 3);
+    run_value_sci(r, "ch9-c", 4.5, 2);
+    run_value_sci(r, "ch9-d", 0, 2);
+    CU_ASSERT_EQUAL_FATAL(run_commit(r), 0);
+    const char *v = slurp("ch9-numbers.tex");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_STRING_EQUAL(v,
+        "\\setval{ch9-a}{\\ensuremath{1.0\\times 10^{1}}}\n"
+        "\\setval{ch9-b}{\\ensuremath{-3.14\\times 10^{-7}}}\n"
+        "\\setval{ch9-c}{\\ensuremath{4.5}}\n"
+        "\\setval{ch9-d}{0}\n");
+}
+
 static void test_abort_keeps_the_old_set(void)
 {
     fresh_dir();
@@ -320,6 +341,8 @@ void suite_cli(void)
     CU_add_test(s, "a commit installs the whole set", test_commit_installs_the_whole_set);
     CU_add_test(s, "a NaN or inf in a data file installs nothing", test_nan_installs_nothing);
     CU_add_test(s, "a NaN value installs nothing", test_a_nan_value_installs_nothing);
+    CU_add_test(s, "scientific values round the mantissa first",
+                test_scientific_values_round_the_mantissa);
     CU_add_test(s, "an abort keeps the old set", test_abort_keeps_the_old_set);
     CU_add_test(s, "SIGINT, SIGTERM, SIGKILL at three points keep the old set",
                 test_signals_leave_the_old_set);
