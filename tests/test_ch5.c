@@ -1,13 +1,16 @@
 /* test_ch5.c: chapter 5's claims and exercises, run through the chapter
- * program (--quick, plus the knobs each exercise gives).
+ * program with --quick plus the knobs each exercise gives (the exercise's
+ * command exactly, made small).
  *
  * - the default quick run: learning lowers the held-out energy and
  *   orients the atoms (random atoms are not oriented); FISTA reaches the
- *   gap before ISTA, coordinate descent the tolerance before FISTA; the
+ *   gap before ISTA, coordinate descent the tolerance before FISTA, and
+ *   subgradient descent never; some LCA neurons are explained away; the
  *   gradient error of codes at the learning tolerance is below the
  *   batch-to-batch noise; re-seeding leaves no more unused atoms than
- *   learning without it; the sparse code is mostly zeros and heavier
- *   tailed than PCA's;
+ *   learning without it; whitening flattens the spectra without making
+ *   them flat; the sparse code is mostly zeros and heavier tailed than
+ *   PCA's;
  * - every exercise's command moves its numbers the way it predicts. */
 #include <math.h>
 #include <CUnit/CUnit.h>
@@ -17,8 +20,10 @@
 static chapter_run base;
 static int base_status = -2;
 
-static int run5(const char *const args[], chapter_run *r)
+/* Runs chapter 5 with --quick and up to two arguments (NULL ends). */
+static int run5(const char *knob0, const char *knob1, chapter_run *r)
 {
+    const char *const args[] = {"--quick", knob0, knob1, NULL};
     const int status = chapter_run_args(5, args, r);
     CU_ASSERT_EQUAL(status, 0);
     return status;
@@ -26,10 +31,8 @@ static int run5(const char *const args[], chapter_run *r)
 
 static const chapter_run *base_run(void)
 {
-    if (base_status == -2) {
-        const char *const args[] = {NULL};
-        base_status = run5(args, &base);
-    }
+    if (base_status == -2)
+        base_status = run5(NULL, NULL, &base);
     return base_status == 0 ? &base : NULL;
 }
 
@@ -58,9 +61,14 @@ static void test_default_claims(void)
     CU_ASSERT(v(r, "ch5-spread-photos") < v(r, "ch5-spread-random"));
     CU_ASSERT(v(r, "ch5-fista-gap") < v(r, "ch5-ista-gap"));
     CU_ASSERT(v(r, "ch5-cd-tol") < v(r, "ch5-fista-tol"));
+    CU_ASSERT(isnan(v(r, "ch5-sub-tol")));      /* "more than" the budget */
+    CU_ASSERT(v(r, "ch5-lca-away") > 0);
     CU_ASSERT(v(r, "ch5-grad-err-2") < v(r, "ch5-grad-noise"));
     CU_ASSERT(v(r, "ch5-grad-err-2") < v(r, "ch5-grad-err-1"));
     CU_ASSERT(v(r, "ch5-unused-end-on") <= v(r, "ch5-unused-end-off"));
+    CU_ASSERT(v(r, "ch5-slope-photo") < v(r, "ch5-slope-photo-white"));
+    CU_ASSERT(v(r, "ch5-slope-leaves") < v(r, "ch5-slope-leaves-white"));
+    CU_ASSERT(v(r, "ch5-slope-photo-white") < 0);
     CU_ASSERT(v(r, "ch5-zeros") > 50);
     CU_ASSERT(v(r, "ch5-kurt-sparse") > v(r, "ch5-kurt-pca"));
 }
@@ -71,11 +79,9 @@ static void test_exercise_lambda(void)
 {
     const chapter_run *r = base_run();
     chapter_run lo, hi;
-    const char *const a_lo[] = {"--lambda", "0.1", NULL},
-                      *a_hi[] = {"--lambda", "1", NULL};
-    if (!r || run5(a_lo, &lo) != 0)
+    if (!r || run5("--lambda", "0.1", &lo) != 0)
         return;
-    if (run5(a_hi, &hi) == 0) {
+    if (run5("--lambda", "1", &hi) == 0) {
         CU_ASSERT(v(&hi, "ch5-held-active-after")
                   < v(r, "ch5-held-active-after"));
         CU_ASSERT(v(r, "ch5-held-active-after")
@@ -91,40 +97,44 @@ static void test_exercise_lambda(void)
     chapter_run_free(&lo);
 }
 
-/* Exercise 2: twice the Euler step, fewer steps to the gap. */
+/* Exercise 2: twice the Euler step, fewer steps to the gap; a step beyond
+   2/L of the whole dictionary still converges, in fewer steps again. */
 static void test_exercise_dt(void)
 {
     const chapter_run *r = base_run();
-    chapter_run d;
-    const char *const args[] = {"--dt", "0.2", NULL};
-    if (!r || run5(args, &d) != 0)
+    chapter_run d, far;
+    if (!r || run5("--dt", "0.2", &d) != 0)
         return;
     CU_ASSERT(v(&d, "ch5-lca-gap") < v(r, "ch5-lca-gap"));
+    if (run5("--dt", "0.5", &far) == 0) {
+        CU_ASSERT(0.5 > v(&far, "ch5-dt-limit"));
+        CU_ASSERT(v(&far, "ch5-lca-gap") < v(&d, "ch5-lca-gap"));
+        chapter_run_free(&far);
+    }
     chapter_run_free(&d);
 }
 
-/* Exercise 3: without whitening the atoms spread wider. */
+/* Exercise 3: without whitening the atoms prefer lower frequencies. */
 static void test_exercise_no_whiten(void)
 {
     const chapter_run *r = base_run();
     chapter_run d;
-    const char *const args[] = {"--no-whiten", NULL};
-    if (!r || run5(args, &d) != 0)
+    if (!r || run5("--no-whiten", NULL, &d) != 0)
         return;
-    CU_ASSERT(v(&d, "ch5-spread-photos") > v(r, "ch5-spread-photos"));
+    CU_ASSERT(v(&d, "ch5-freq-photos") < v(r, "ch5-freq-photos"));
     chapter_run_free(&d);
 }
 
-/* Exercise 4: fewer steps (a sixth of the quick run's), a higher
-   held-out energy. */
+/* Exercise 4: a third of the quick run's steps, a higher held-out energy
+   and fewer oriented atoms. */
 static void test_exercise_steps(void)
 {
     const chapter_run *r = base_run();
     chapter_run d;
-    const char *const args[] = {"--steps", "10", NULL};
-    if (!r || run5(args, &d) != 0)
+    if (!r || run5("--steps", "20", &d) != 0)
         return;
     CU_ASSERT(v(&d, "ch5-held-after") > v(r, "ch5-held-after"));
+    CU_ASSERT(v(&d, "ch5-oriented-photos") < v(r, "ch5-oriented-photos"));
     chapter_run_free(&d);
 }
 
@@ -134,11 +144,23 @@ static void test_exercise_tol(void)
 {
     const chapter_run *r = base_run();
     chapter_run d;
-    const char *const args[] = {"--tol", "0.3", NULL};
-    if (!r || run5(args, &d) != 0)
+    if (!r || run5("--tol", "0.3", &d) != 0)
         return;
     CU_ASSERT(fabs(v(&d, "ch5-held-after") - v(r, "ch5-held-after"))
               < 0.05 * v(r, "ch5-held-after"));
+    chapter_run_free(&d);
+}
+
+/* Exercise 6: dead leaves down to one pixel teach fewer oriented atoms;
+   the photographs' dictionary does not change. */
+static void test_exercise_rmin(void)
+{
+    const chapter_run *r = base_run();
+    chapter_run d;
+    if (!r || run5("--rmin", "1", &d) != 0)
+        return;
+    CU_ASSERT(v(&d, "ch5-oriented-leaves") < v(r, "ch5-oriented-leaves"));
+    CU_ASSERT_EQUAL(v(&d, "ch5-held-after"), v(r, "ch5-held-after"));
     chapter_run_free(&d);
 }
 
@@ -149,12 +171,14 @@ void suite_ch5(void)
                 test_default_claims);
     CU_add_test(s, "exercise --lambda 0.1 / 1: activity, zeros, error",
                 test_exercise_lambda);
-    CU_add_test(s, "exercise --dt 0.2: LCA needs fewer steps",
+    CU_add_test(s, "exercise --dt 0.2 / 0.5: LCA needs fewer steps",
                 test_exercise_dt);
-    CU_add_test(s, "exercise --no-whiten: the atoms spread wider",
+    CU_add_test(s, "exercise --no-whiten: lower preferred frequencies",
                 test_exercise_no_whiten);
-    CU_add_test(s, "exercise --steps 10: a higher held-out energy",
+    CU_add_test(s, "exercise --steps 20: higher energy, fewer oriented",
                 test_exercise_steps);
     CU_add_test(s, "exercise --tol 0.3: nearly the same held-out energy",
                 test_exercise_tol);
+    CU_add_test(s, "exercise --rmin 1: fewer oriented dead-leaves atoms",
+                test_exercise_rmin);
 }
