@@ -89,12 +89,16 @@ static void test_jacobians_agree(void)
         const size_t m = ROWS * c->width[c->depth];
         gsl_matrix *Jf = gsl_matrix_alloc(m, c->nparams), *Jj = gsl_matrix_alloc(m, c->nparams),
                    *Jv = gsl_matrix_alloc(m, c->nparams);
-        CU_ASSERT_EQUAL(chain_jacobian_fd(c, X, 1e-5, Jf), GSL_SUCCESS);
+        CU_ASSERT_EQUAL(chain_jacobian_fd(c, X, 1e-5, 0, Jf), GSL_SUCCESS);
         CU_ASSERT_EQUAL(chain_jacobian_jvp(c, X, Jj), GSL_SUCCESS);
         CU_ASSERT_EQUAL(chain_jacobian_vjp(c, X, Jv), GSL_SUCCESS);
         CU_ASSERT(relative_difference(Jf, Jj) < 1e-7);
         CU_ASSERT(relative_difference(Jf, Jv) < 1e-7);
         CU_ASSERT(relative_difference(Jv, Jj) < 100 * DBL_EPSILON);
+        /* forward differences: error O(h), so far larger than central */
+        CU_ASSERT_EQUAL(chain_jacobian_fd(c, X, 1e-4, 1, Jf), GSL_SUCCESS);
+        CU_ASSERT(relative_difference(Jf, Jj) < 1e-3);
+        CU_ASSERT(relative_difference(Jf, Jj) > 1e-7);
         gsl_matrix_free(Jf);
         gsl_matrix_free(Jj);
         gsl_matrix_free(Jv);
