@@ -512,6 +512,18 @@ void run_value(run_output *r, const char *key, const char *fmt, ...)
     va_end(ap);
 }
 
+const char *run_key(const char *fmt, ...)
+{
+    static char keys[4][128];
+    static unsigned next;
+    char *k = keys[next++ % 4];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(k, sizeof keys[0], fmt, ap);
+    va_end(ap);
+    return k;
+}
+
 void run_phrase(run_output *r, const char *key, const char *text)
 {
     run_value(r, key, "%s", text);

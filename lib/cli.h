@@ -102,6 +102,11 @@ void run_value(run_output *r, const char *key, const char *fmt, ...)
  * number of significant digits; plain m when the exponent is 0. */
 void run_value_sci(run_output *r, const char *key, double x, int digits);
 
+/* A key made from a format, for run_value and its kin when the key
+ * depends on a loop: run_value(r, run_key("ch1-order-%s", name), ...).
+ * The string lives until the fourth call after this one. */
+const char *run_key(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Records a phrase chosen by the run (text, not a number). */
 void run_phrase(run_output *r, const char *key, const char *text);
 

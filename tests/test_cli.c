@@ -147,6 +147,9 @@ static void test_scientific_values_round_the_mantissa(void)
     run_value_sci(r, "ch9-b", -3.14159e-7, 3);
     run_value_sci(r, "ch9-c", 4.5, 2);
     run_value_sci(r, "ch9-d", 0, 2);
+    const char *k1 = run_key("ch9-%s-%d", "e", 1), *k2 = run_key("ch9-f");
+    CU_ASSERT_STRING_EQUAL(k1, "ch9-e-1");
+    run_value(r, k2, "%d", 2);
     CU_ASSERT_EQUAL_FATAL(run_commit(r), 0);
     const char *v = slurp("ch9-numbers.tex");
     CU_ASSERT_PTR_NOT_NULL_FATAL(v);
@@ -154,7 +157,8 @@ static void test_scientific_values_round_the_mantissa(void)
         "\\setval{ch9-a}{\\ensuremath{1.0\\times 10^{1}}}\n"
         "\\setval{ch9-b}{\\ensuremath{-3.14\\times 10^{-7}}}\n"
         "\\setval{ch9-c}{\\ensuremath{4.5}}\n"
-        "\\setval{ch9-d}{0}\n");
+        "\\setval{ch9-d}{0}\n"
+        "\\setval{ch9-f}{2}\n");
 }
 
 static void test_abort_keeps_the_old_set(void)

@@ -681,6 +681,29 @@ static double slope(const double f[], const double P[], size_t n)
     return (k * sxy - sx * sy) / (k * sxx - sx * sx);
 }
 
+/* A set of dead leaves: count images of the side asked, every pixel a
+   convex mix of grey levels in [0, 1]; bad options add nothing more. */
+static void test_a_set_of_dead_leaves(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    image_set s;
+    image_set_init(&s);
+    const image_leaves_options o = {300, 2, 30}, bad = {300, 0, 30};
+    CU_ASSERT_EQUAL(image_set_dead_leaves(&s, 3, 40, &o, rng), GSL_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(s.n, 3);
+    double lo = 1, hi = 0;
+    for (size_t k = 0; k < s.n; k++) {
+        CU_ASSERT(s.img[k]->size1 == 40 && s.img[k]->size2 == 40);
+        lo = fmin(lo, gsl_matrix_min(s.img[k]));
+        hi = fmax(hi, gsl_matrix_max(s.img[k]));
+    }
+    CU_ASSERT(lo >= 0 && hi <= 1 && hi - lo > 0.5);
+    CU_ASSERT_EQUAL(image_set_dead_leaves(&s, 2, 40, &bad, rng), GSL_EDOM);
+    CU_ASSERT_EQUAL(s.n, 3);
+    image_set_free(&s);
+    gsl_rng_free(rng);
+}
+
 static void test_whitening_flattens_the_spectrum(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -864,6 +887,7 @@ void suite_image(void)
     CU_add_test(s, "folders: bad file, budget, good", test_folders);
     CU_add_test(s, "folders: empty, missing, path too long", test_folders_missing_empty_long);
     CU_add_test(s, "the eight photographs of build/photos are read", test_photographs);
+    CU_add_test(s, "a set of dead leaves", test_a_set_of_dead_leaves);
     CU_add_test(s, "whitening flattens the spectrum", test_whitening_flattens_the_spectrum);
     CU_add_test(s, "patches stay inside the margins", test_patches_stay_inside_the_margins);
     CU_add_test(s, "a Gabor atom is fitted and measured", test_gabor_fit_recovers_a_gabor);
