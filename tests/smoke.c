@@ -434,6 +434,8 @@ static void test_a_killed_run_loses_nothing(void)
         CU_ASSERT(now == old || now == fresh);
         if (sigs[k] != SIGKILL || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
             CU_ASSERT_EQUAL(hidden, 0);
+        if (sigs[k] != SIGKILL && k < 4)
+            continue;   /* the handler cleaned up: go on from this state */
         CU_ASSERT_EQUAL(run_quick(dir, "1"), 0);     /* sweeps what was left */
         CU_ASSERT_EQUAL(folder_hash(dir, &hidden), old);
         CU_ASSERT_EQUAL(hidden, 0);
