@@ -119,6 +119,14 @@ static void test_exercise_centred_inputs(void)
                   / chapter_value(&r, "ch3-lr-start")
                   < chapter_value(&d, "ch3-lr-final-0")
                     / chapter_value(&d, "ch3-lr-start"));
+        /* the optimum 2/(L + mu) moves away from the bound 2/L, and the
+           text's phrases say so */
+        CU_ASSERT(chapter_value(&r, "ch3-line-star") < 0.8);
+        char b[200];
+        const char *shape = chapter_text(&r, "ch3-bowl-shape", b, sizeof b);
+        CU_ASSERT(shape && strstr(shape, "short"));
+        const char *why = chapter_text(&r, "ch3-line-star-why", b, sizeof b);
+        CU_ASSERT(why && strstr(why, "well below"));
     }
     chapter_run_free(&r), chapter_run_free(&d);
 }
