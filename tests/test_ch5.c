@@ -3,10 +3,10 @@
  * command exactly, made small).
  *
  * - the default quick run: learning lowers the held-out energy and
- *   orients the atoms (random atoms are not oriented); FISTA reaches the
- *   gap before ISTA, coordinate descent the tolerance before FISTA, and
- *   subgradient descent never; some LCA neurons are explained away; the
- *   gradient error of codes at the learning tolerance is below the
+ *   orients and narrows the atoms (random atoms are not oriented); FISTA
+ *   reaches the gap before ISTA, coordinate descent the tolerance before
+ *   FISTA, and subgradient descent never; some LCA neurons are explained
+ *   away; the gradient error of codes at the learning tolerance is below the
  *   batch-to-batch noise; re-seeding leaves no more unused atoms than
  *   learning without it; whitening flattens the spectra without making
  *   them flat; the sparse code is mostly zeros and heavier tailed than
@@ -58,7 +58,7 @@ static void test_default_claims(void)
     CU_ASSERT(v(r, "ch5-oriented-photos") > 50);
     CU_ASSERT(v(r, "ch5-oriented-leaves") > 50);
     CU_ASSERT(v(r, "ch5-oriented-random") < 20);
-    CU_ASSERT(v(r, "ch5-spread-photos") < v(r, "ch5-spread-random"));
+    CU_ASSERT(v(r, "ch5-width-photos") < v(r, "ch5-width-random"));
     CU_ASSERT(v(r, "ch5-fista-gap") < v(r, "ch5-ista-gap"));
     CU_ASSERT(v(r, "ch5-cd-tol") < v(r, "ch5-fista-tol"));
     CU_ASSERT(isnan(v(r, "ch5-sub-tol")));      /* "more than" the budget */
