@@ -14,6 +14,15 @@
  * - Dictionary learning lowers the energy of held-out patches; the columns
  *   stay at unit norm.
  * - Bad arguments give statuses.
+ * - sparse_gram is Phi^T Phi; coordinate descent gives the same codes with
+ *   and without a Gram matrix handed in and with and without an observer;
+ *   its reported energy is sparse_energy's; optimal codes as a warm start
+ *   are returned at once, unchanged.
+ * - A learning step's energy parts are those of its codes under the old
+ *   dictionary.
+ * - gabor (suite "gabor"): the principal spreads of a bar one pixel wide
+ *   are 0 and the uniform sqrt((p^2 - 1)/12); of a round Gaussian blob
+ *   they are equal; their squares add to the square of the spread.
  */
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -24,6 +33,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "gabor.h"
 #include "sparse.h"
 
 enum { N = 32, M = 64, NB = 20 };
@@ -307,6 +317,84 @@ static void test_learning_lowers_held_out_energy(void)
     planted_free(&p);
 }
 
+static double max_abs_diff(const gsl_matrix *P, const gsl_matrix *Q)
+{
+    double d = 0;
+    for (size_t i = 0; i < P->size1; i++)
+        for (size_t j = 0; j < P->size2; j++)
+            d = fmax(d, fabs(gsl_matrix_get(P, i, j) - gsl_matrix_get(Q, i, j)));
+    return d;
+}
+
+static void test_gram_is_phi_t_phi(void)
+{
+    planted p = planted_alloc(N, M, 1, 1, 0, 31);
+    gsl_matrix *G = gsl_matrix_alloc(M, M), *R = gsl_matrix_alloc(M, M),
+               *bad = gsl_matrix_alloc(M, M + 1);
+    CU_ASSERT_EQUAL(sparse_gram(p.Phi, G), GSL_SUCCESS);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, p.Phi, p.Phi, 0.0, R);
+    CU_ASSERT(max_abs_diff(G, R) < 1e-13);
+    CU_ASSERT_EQUAL(sparse_gram(p.Phi, bad), GSL_EBADLEN);
+    gsl_matrix_free(G), gsl_matrix_free(R), gsl_matrix_free(bad);
+    planted_free(&p);
+}
+
+static int count_calls(void *ctx, size_t k, const gsl_matrix *A, const gsl_matrix *U,
+                       double energy, double violation)
+{
+    (void)k, (void)A, (void)U, (void)energy, (void)violation;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static void test_cd_paths_agree(void)
+{
+    planted p = planted_alloc(N, M, NB, 4, 0.1, 37);
+    const double lambda = 0.1, tol = 1e-6;
+    gsl_matrix *G = gsl_matrix_alloc(M, M), *A1 = gsl_matrix_calloc(M, NB),
+               *A2 = gsl_matrix_calloc(M, NB), *A3 = gsl_matrix_calloc(M, NB);
+    sparse_gram(p.Phi, G);
+    sparse_options o = options(SPARSE_CD, lambda, tol, 10000);
+    sparse_result r1, r2, r3;
+    CU_ASSERT_EQUAL(sparse_infer(p.Phi, p.X, &o, A1, &r1), GSL_SUCCESS);
+    CU_ASSERT_EQUAL(sparse_infer_gram(p.Phi, G, p.X, &o, A2, &r2), GSL_SUCCESS);
+    size_t calls = 0;
+    o.observe = count_calls, o.ctx = &calls;
+    CU_ASSERT_EQUAL(sparse_infer(p.Phi, p.X, &o, A3, &r3), GSL_SUCCESS);
+    CU_ASSERT(calls == r3.iters + 1);           /* iterates 0 .. iters */
+    CU_ASSERT(max_abs_diff(A1, A2) < 1e-12);
+    CU_ASSERT(max_abs_diff(A1, A3) < 1e-12);
+    sparse_energy_parts e;
+    sparse_energy(p.Phi, p.X, A1, lambda, &e);
+    CU_ASSERT(fabs(r1.energy - e.energy) <= 1e-10 * e.energy);
+    CU_ASSERT(violation_now(&p, A1, lambda) <= tol * lambda * 1.001 + 1e-12);
+    /* optimal codes as a warm start: no round, the same codes */
+    o.observe = NULL;
+    gsl_matrix_memcpy(A2, A1);
+    CU_ASSERT_EQUAL(sparse_infer_gram(p.Phi, G, p.X, &o, A2, &r2), GSL_SUCCESS);
+    CU_ASSERT_EQUAL(r2.iters, 0);
+    CU_ASSERT(max_abs_diff(A1, A2) == 0);
+    gsl_matrix_free(G), gsl_matrix_free(A1), gsl_matrix_free(A2), gsl_matrix_free(A3);
+    planted_free(&p);
+}
+
+static void test_learning_step_energy_is_that_of_its_codes(void)
+{
+    planted p = planted_alloc(N, M, NB, 3, 0.05, 41);
+    gsl_matrix *Phi = gsl_matrix_alloc(N, M), *A = gsl_matrix_alloc(M, NB);
+    gsl_matrix_memcpy(Phi, p.Phi);
+    const sparse_learn_options lo = {options(SPARSE_CD, 0.1, 1e-3, 1000), 0.2, 0.1};
+    sparse_energy_parts e, check;
+    CU_ASSERT_EQUAL(sparse_learn_step(Phi, p.X, &lo, A, &e, NULL), GSL_SUCCESS);
+    sparse_energy(p.Phi, p.X, A, 0.1, &check);
+    CU_ASSERT_DOUBLE_EQUAL(e.energy, check.energy, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(e.error, check.error, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(e.l1, check.l1, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(e.active, check.active, 1e-12);
+    gsl_matrix_free(Phi), gsl_matrix_free(A);
+    planted_free(&p);
+}
+
 static void test_bad_arguments(void)
 {
     planted p = planted_alloc(N, M, NB, 4, 0.1, 31);
@@ -342,4 +430,48 @@ void suite_sparse(void)
     CU_add_test(s, "a planted sparse code's support is recovered", test_planted_support_is_recovered);
     CU_add_test(s, "learning lowers held-out energy; columns stay unit", test_learning_lowers_held_out_energy);
     CU_add_test(s, "bad arguments give statuses", test_bad_arguments);
+    CU_add_test(s, "sparse_gram is Phi^T Phi", test_gram_is_phi_t_phi);
+    CU_add_test(s, "CD: the same codes with a given Gram matrix, with an observer, warm",
+                test_cd_paths_agree);
+    CU_add_test(s, "a learning step's energy is that of its codes",
+                test_learning_step_energy_is_that_of_its_codes);
+}
+
+/* The principal spreads of p x p atoms (gabor_shape_of). */
+static void test_principal_spreads(void)
+{
+    enum { P = 12 };
+    gsl_vector *bar = gsl_vector_calloc(P * P), *blob = gsl_vector_alloc(P * P);
+    for (size_t y = 0; y < P; y++) {
+        gsl_vector_set(bar, y * P + 5, 1.0);    /* the column x = 5, top to bottom */
+        for (size_t x = 0; x < P; x++)
+            gsl_vector_set(blob, y * P + x,
+                           exp(-0.5 * (pow(x - 5.5, 2) + pow(y - 5.5, 2)) / 4.0));
+    }
+    gabor_shape s;
+    CU_ASSERT_EQUAL_FATAL(gabor_shape_of(bar, P, &s), GSL_SUCCESS);
+    CU_ASSERT(s.width < 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(s.length, sqrt((P * P - 1) / 12.0), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(s.width * s.width + s.length * s.length, s.spread * s.spread, 1e-9);
+    CU_ASSERT_EQUAL_FATAL(gabor_shape_of(blob, P, &s), GSL_SUCCESS);
+    CU_ASSERT_DOUBLE_EQUAL(s.width, s.length, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(s.width * s.width + s.length * s.length, s.spread * s.spread, 1e-9);
+    /* turned by 90 degrees, the bar keeps its spreads */
+    gsl_vector *row = gsl_vector_calloc(P * P);
+    for (size_t x = 0; x < P; x++)
+        gsl_vector_set(row, 5 * P + x, 1.0);
+    gabor_shape t;
+    CU_ASSERT_EQUAL_FATAL(gabor_shape_of(row, P, &t), GSL_SUCCESS);
+    CU_ASSERT(t.width < 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(t.length, sqrt((P * P - 1) / 12.0), 1e-9);
+    gsl_vector_free(bar), gsl_vector_free(blob), gsl_vector_free(row);
+}
+
+void suite_gabor(void)
+{
+    CU_pSuite s = CU_add_suite("gabor", NULL, NULL);
+    if (!s)
+        return;
+    CU_add_test(s, "principal spreads: a bar is thin and as long as the patch allows",
+                test_principal_spreads);
 }
