@@ -22,7 +22,9 @@
  *   dictionary.
  * - gabor (suite "gabor"): the principal spreads of a bar one pixel wide
  *   are 0 and the uniform sqrt((p^2 - 1)/12); of a round Gaussian blob
- *   they are equal; their squares add to the square of the spread.
+ *   they are equal; their squares add to the square of the spread; the
+ *   derivatives of a Gabor function in its eight parameters agree with
+ *   central differences.
  */
 #include <CUnit/CUnit.h>
 #include <math.h>
@@ -467,6 +469,26 @@ static void test_principal_spreads(void)
     gsl_vector_free(bar), gsl_vector_free(blob), gsl_vector_free(row);
 }
 
+/* gabor_gradient against central differences of gabor_eval. */
+static void test_gabor_gradient_matches_differences(void)
+{
+    const gabor_fit g0 = {1.3, 5.2, 6.1, 0.7, 1.3, 2.0, 0.18, 0.9, 0, 0};
+    const double pts[][2] = {{3, 4}, {6, 6}, {8.5, 2}, {5.2, 9}};
+    for (int k = 0; k < 4; k++) {
+        double d[8];
+        const double v = gabor_gradient(&g0, pts[k][0], pts[k][1], d);
+        CU_ASSERT_DOUBLE_EQUAL(v, gabor_eval(&g0, pts[k][0], pts[k][1]), 1e-14);
+        for (int i = 0; i < 8; i++) {
+            gabor_fit hi = g0, lo = g0;
+            const double h = 1e-6;
+            ((double *)&hi)[i] += h, ((double *)&lo)[i] -= h;
+            const double num = (gabor_eval(&hi, pts[k][0], pts[k][1])
+                                - gabor_eval(&lo, pts[k][0], pts[k][1])) / (2 * h);
+            CU_ASSERT_DOUBLE_EQUAL(d[i], num, 1e-7 * (1 + fabs(num)));
+        }
+    }
+}
+
 void suite_gabor(void)
 {
     CU_pSuite s = CU_add_suite("gabor", NULL, NULL);
@@ -474,4 +496,6 @@ void suite_gabor(void)
         return;
     CU_add_test(s, "principal spreads: a bar is thin and as long as the patch allows",
                 test_principal_spreads);
+    CU_add_test(s, "the gradient of a Gabor function matches central differences",
+                test_gabor_gradient_matches_differences);
 }
