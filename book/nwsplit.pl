@@ -32,6 +32,13 @@ $text =~ s{(\{\\Tt\{\})(.*?)(\\nwendquote\})}{
     my ($a, $q, $b) = ($1, $2, $3); $q =~ s/\\ /~/g; $q =~ s/\s+/~/g; "$a$q$b"
 }gse;
 
+# A switch line right after "@ %def ..." is woven on the line that opens
+# the documentation ("\nwbegindocs{7}%% main"): give it a line of its own.
+# Any other switch not at the start of a line would be lost: refuse it.
+$text =~ s/(\\nwbegindocs\{\d+\})(%% (?:appendix|main)[ \t]*\n)/$1\n$2/g;
+die "nwsplit.pl: a '%% appendix' or '%% main' line is not a line of its own: $1\n"
+    if $text =~ /([^\n]{0,60}\S[ \t]*%% (?:appendix|main)[ \t]*\n)/;
+
 my %part;
 for my $piece (split /(?=\\nwfilename\{)/, $text) {
     next unless $piece =~ /^\\nwfilename\{([^}]*)\}/;
