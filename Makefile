@@ -182,7 +182,7 @@ chapter_modules = $(patsubst %,lib/%.nw,$(shell sed -n 's/.*\\coremodule{\([A-Za
 # $(call chapter_rules,N,source.nw)
 define chapter_rules
 B$1       := $(BUILD)/chapter$1
-GP$1      := $$(shell sed -n 's/^<<\(ch$1-[A-Za-z0-9-]*\.gp\)>>=$$$$/\1/p' $2)
+GP$1      := $$(sort $$(shell sed -n 's/^<<\(ch$1-[A-Za-z0-9-]*\.gp\)>>=$$$$/\1/p' $2))
 FIGS$1    := $$(patsubst %.gp,figures/%.tex,$$(GP$1))
 DATA$1    := $$(sort $$(shell grep -o 'figures/data/ch$1-[A-Za-z0-9-]*\.dat' $2))
 MODS$1    := $$(call chapter_modules,$2)
