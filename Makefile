@@ -139,7 +139,7 @@ photos: $(PHOTOS)
 # ---------------------------------------------------------------- the core
 NW_LIB    := $(sort $(wildcard lib/*.nw))
 PLAIN_LIB := $(sort $(wildcard lib/*.c))
-LIB_ROOTS := $(shell sed -n 's/^<<\([A-Za-z0-9_-]*\.[ch]\)>>=$$/\1/p' $(NW_LIB) /dev/null)
+LIB_ROOTS := $(sort $(shell sed -n 's/^<<\([A-Za-z0-9_-]*\.[ch]\)>>=$$/\1/p' $(NW_LIB) /dev/null))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/lib/%.o,$(filter %.c,$(LIB_ROOTS))) \
              $(patsubst lib/%.c,$(BUILD)/lib/plain-%.o,$(PLAIN_LIB))
 LIBCORE   := $(BUILD)/lib/libcore.a
