@@ -4,15 +4,16 @@
  *
  * - the default quick run: learning lowers the held-out energy and
  *   orients and narrows the atoms (random atoms are not oriented); FISTA
- *   reaches the gap before ISTA, coordinate descent the tolerance before
- *   FISTA, and subgradient descent never; some LCA neurons are explained
- *   away; the gradient error of codes at the learning tolerance is below the
+ *   reaches the gap before ISTA, both then faster than 1/k^2, coordinate
+ *   descent the tolerance before FISTA, and subgradient descent never;
+ *   some LCA neurons are explained away; the gradient error of codes at the learning tolerance is below the
  *   batch-to-batch noise; re-seeding leaves no more unused atoms than
  *   learning without it; whitening flattens the spectra without making
  *   them flat; the sparse code is mostly zeros and heavier tailed than
  *   PCA's;
  * - every exercise's command moves its numbers the way it predicts. */
 #include <math.h>
+#include <stdio.h>
 #include <CUnit/CUnit.h>
 
 #include "smoke.h"
@@ -49,6 +50,39 @@ static double v(const chapter_run *r, const char *key)
     return chapter_value(r, key);
 }
 
+/* The local log-log slope of block b of the run's ch5-inference.dat
+   between the first iteration k whose gap is at most 1e-3 and 2k: the
+   exponent of a power law k^slope through those two points.  NAN when
+   the gap never gets there. */
+static double gap_slope(const chapter_run *r, int b)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/ch5-inference.dat", r->dir);
+    FILE *f = fopen(path, "r");
+    double gap[4096], k, g;
+    size_t n = 0;
+    int block = 0, blank = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        if (sscanf(line, "%lf %lf", &k, &g) != 2) {
+            if (++blank == 2)
+                block++, blank = 0;
+            continue;
+        }
+        blank = 0;
+        if (block == b && (size_t)k == n && n < 4096)
+            gap[n++] = g;
+    }
+    if (f)
+        fclose(f);
+    for (size_t i = 1; 2 * i < n; i++)
+        if (gap[i] <= 1e-3)
+            return log(gap[2 * i] / gap[i]) / log(2.0);
+    return NAN;
+}
+
 static void test_default_claims(void)
 {
     const chapter_run *r = base_run();
@@ -60,6 +94,8 @@ static void test_default_claims(void)
     CU_ASSERT(v(r, "ch5-oriented-random") < 20);
     CU_ASSERT(v(r, "ch5-width-photos") < v(r, "ch5-width-random"));
     CU_ASSERT(v(r, "ch5-fista-gap") < v(r, "ch5-ista-gap"));
+    CU_ASSERT(gap_slope(r, 1) < -2);    /* ISTA: faster than 1/k^2 */
+    CU_ASSERT(gap_slope(r, 2) < -2);    /* FISTA likewise          */
     CU_ASSERT(v(r, "ch5-cd-tol") < v(r, "ch5-fista-tol"));
     CU_ASSERT(isnan(v(r, "ch5-sub-tol")));      /* "more than" the budget */
     CU_ASSERT(v(r, "ch5-lca-away") > 0);
