@@ -32,6 +32,25 @@ $text =~ s{(\{\\Tt\{\})(.*?)(\\nwendquote\})}{
     my ($a, $q, $b) = ($1, $2, $3); $q =~ s/\\ /~/g; $q =~ s/\s+/~/g; "$a$q$b"
 }gse;
 
+# In code, ' and ` print as the straight quote and the grave accent that
+# a reader types (the code font's own are curly, and '' would join into
+# one closing double quote): gnuplot's '' stays two quotes, C's '\n'
+# copies as it runs.  Chunk names (between \LA{} and \RA{}) are prose.
+{
+    my $in_code = 0;
+    my @lines = split /^/, $text;
+    for (@lines) {
+        if (/\\nwbegincode\{/) { $in_code = 1; next; }
+        if (/\\nwendcode\{/) { $in_code = 0; next; }
+        next unless $in_code;
+        $_ = join '', map {
+            /^\\LA\{\}/ ? $_ : do { (my $c = $_) =~ s/'/{\\textquotesingle}/g;
+                                    $c =~ s/`/{\\textasciigrave}/g; $c }
+        } split /(\\LA\{\}.*?\\RA\{\})/;
+    }
+    $text = join '', @lines;
+}
+
 # A switch line right after "@ %def ..." is woven on the line that opens
 # the documentation ("\nwbegindocs{7}%% main"): give it a line of its own.
 # Any other switch not at the start of a line would be lost: refuse it.
