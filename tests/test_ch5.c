@@ -101,6 +101,7 @@ static void test_default_claims(void)
     CU_ASSERT(v(r, "ch5-lca-away") > 0);
     CU_ASSERT(v(r, "ch5-grad-err-2") < v(r, "ch5-grad-noise"));
     CU_ASSERT(v(r, "ch5-grad-err-2") < v(r, "ch5-grad-err-1"));
+    CU_ASSERT(v(r, "ch5-grad-err-1") < v(r, "ch5-grad-noise"));
     CU_ASSERT(v(r, "ch5-unused-end-on") <= v(r, "ch5-unused-end-off"));
     CU_ASSERT(v(r, "ch5-slope-photo") < v(r, "ch5-slope-photo-white"));
     CU_ASSERT(v(r, "ch5-slope-leaves") < v(r, "ch5-slope-leaves-white"));
