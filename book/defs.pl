@@ -7,14 +7,17 @@
 # counting braces, so a line is known to be at file scope (depth 0) even
 # when it sits in a chunk of its own.  On such a line a definition is
 #   #define NAME            a macro
-#   TYPE NAME(...           a function (definition or prototype)
+#   TYPE NAME(...) {        a function (a prototype, ending in ';', is
+#                           only a declaration, and not listed)
 #   TYPE NAME = / [ / ;     a variable at file scope
 #   } NAME;                 the end of a typedef struct/enum/union
 #   typedef ... NAME;       a one-line typedef (also (*NAME)(...) pointers)
 #   struct|enum|union NAME {
 #   enum { A, B = 2 };      enumerators (also over several lines)
 # Locals, library types, words in comments and gnuplot scripts (roots
-# named *.gp) are never definitions.  Explicit `@ %def` lines still count.
+# named *.gp) are never definitions.  Explicit `@ %def` lines still count,
+# for the names the walk finds defined nowhere: every name is listed at
+# one place, where the compiler sees its definition.
 #
 # A name defined in two different source files is an error (the index
 # would merge two different things): it is reported on stderr, and the
@@ -49,6 +52,8 @@ my (@lines, @file, @explicit); # per occurrence: [[piece...]...], file, {name}
 my (@found, %walked);          # per occurrence: names defined at depth 0
 my ($inenum, $paren) = (0, 0);   # in an enum's braces; open parentheses
 my $incomment = 0;               # inside a /* ... */ over several lines
+my $function = 0;                # names() found NAME( last
+my $pending;                     # [occurrence, NAME] until { or ; decides
 sub strip {
     my ($t) = @_;
     my $out = '';
@@ -82,7 +87,7 @@ sub names {                     # the names a file-scope line defines
     }
     return @n if $t =~ /^(?:typedef\s+)?(?:struct|union)\b/ || $t =~ /^[{}]/;
     my $decl = qr/^(?:[A-Za-z_]\w*[\s*]+)+\**\s*/;
-    return (@n, $1) if $t =~ /$decl([A-Za-z_]\w*)\s*\(/;
+    return (@n, $1) if $t =~ /$decl([A-Za-z_]\w*)\s*\(/ and $function = 1;
     return (@n, $1) if $t =~ /$decl([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:[=;,\[]|$)/;
     return @n;
 }
@@ -102,6 +107,19 @@ sub walk {                      # walk chunk name from brace depth $d
                 $paren += () = $t =~ /\(/g;
                 $paren -= () = $t =~ /\)/g;
             }
+            if ($pending && $paren == 0) {  # a function's head is complete
+                my ($after) = $text =~ /([^)]*)$/;
+                if ($open == 0 && $start == 0 && $text =~ /^\s*\{/) {
+                    push @{$found[$pending->[0]]}, $pending->[1];
+                    undef $pending;
+                } elsif ($after =~ /;/) { undef $pending }          # prototype
+                elsif ($after =~ /\{/) {
+                    push @{$found[$pending->[0]]}, $pending->[1];
+                    undef $pending;
+                } elsif ($open == 0 && $text =~ /\S/ && $text !~ /\(/) {
+                    undef $pending;                                 # neither
+                }
+            }
             next if $open > 0;              # the rest of a declaration
             if ($start == 0 || ($inenum && $start == 1)) {
                 if ($inenum && $start == 1) {
@@ -109,7 +127,15 @@ sub walk {                      # walk chunk name from brace depth $d
                                         split /,/, $text;
                     $inenum = 0 if $text =~ /\}/;
                 } else {
-                    push @{$found[$o]}, names($text);
+                    $function = 0;
+                    my @n = names($text);
+                    if ($function) {        # decided by ; or { (maybe later)
+                        my $f = pop @n;
+                        if ($paren == 0 && $text =~ /\)[^)]*;\s*$/) { }
+                        elsif ($paren == 0 && $text =~ /\)[^)]*\{/) { push @n, $f }
+                        else { $pending = [$o, $f] }
+                    }
+                    push @{$found[$o]}, @n;
                 }
             } elsif ($inenum && $text =~ /\}/) { $inenum = 0 }
         }
@@ -117,13 +143,16 @@ sub walk {                      # walk chunk name from brace depth $d
     return $d;
 }
 for my $root (grep { !$used{$_} && !/\.gp$/ } @order) { walk($root, 0) }
+my %walkdef = map { $_ => 1 } map { @{$_ || []} } @found;
 
 my (%where, $status);
 my $cur = -1;
 for (@input) {
     $cur++ if /^\@begin code/;
     if (/^\@end code/ && $cur >= 0) {
-        my %seen = %{$explicit[$cur]};
+        my %here = map { $_ => 1 } @{$found[$cur] || []};
+        my %seen = map { $_ => 1 }
+                   grep { !$walkdef{$_} || $here{$_} } keys %{$explicit[$cur]};
         delete $seen{main};
         for my $n (@{$found[$cur] || []}) {
             next if $keyword{$n} || $seen{$n}++;
@@ -138,6 +167,9 @@ for (@input) {
         }
     }
     next if /^\@index defn main$/;    # every program has one: not indexed
+    # an explicit %def of a name whose definition the walk found elsewhere
+    next if /^\@index defn (\S+)$/ && $walkdef{$1}
+            && !grep { $_ eq $1 } @{$found[$cur] || []};
     print;
 }
 exit($status ? 1 : 0);
