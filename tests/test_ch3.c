@@ -174,6 +174,15 @@ static void test_exercise_slope_bug(void)
     if (run3(b, &r) == 0 && run3(none, &d) == 0) {
         CU_ASSERT(fabs(chapter_value(&r, "ch3-taylor-order2-low") - 1) < 0.3);
         CU_ASSERT(fabs(chapter_value(&d, "ch3-taylor-order2-low") - 2) < 0.3);
+        /* Without the bug the remainder leaves the quadratic where that
+           falls to the rounding of C; with it, where the bug's term
+           1e-6 eps overtakes eps^2 |v'Hv| / 2. */
+        const double meet = chapter_value(&d, "ch3-taylor-meet"),
+                     off = chapter_value(&d, "ch3-taylor-floor"),
+                     cross = 2e-6 / fabs(chapter_value(&r, "ch3-taylor-curv")),
+                     bugged = chapter_value(&r, "ch3-taylor-floor");
+        CU_ASSERT(off > meet / 10 && off < 10 * meet);
+        CU_ASSERT(bugged > cross / 10 && bugged < 10 * cross);
     }
     chapter_run_free(&r), chapter_run_free(&d);
 }
