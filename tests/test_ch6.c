@@ -7,6 +7,7 @@
  * - the learned G correlates positively with the cosines of the decoder's
  *   columns (LCA's G = Phi^T Phi - I);
  * - the output is the same, bit for bit, with one thread and with two;
+ * - the grids frame exactly the flat features (mean > 90% of energy);
  * - every exercise's command moves its number the way the text predicts:
  *   --penalize-decoder makes the penalised decoder grow faster than the
  *   free one; --decay keeps the free decoder short and its code sparser;
@@ -15,6 +16,7 @@
  *   shows the cheat. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <CUnit/CUnit.h>
 
@@ -163,6 +165,82 @@ static void test_exercise_dead_leaves(void)
     chapter_run_free(&e);
 }
 
+/* The frames mark exactly the flat features: in every grid, a box is
+ * framed if and only if its feature's mean holds more than 90% of its
+ * energy (tolerance for the file's 4 digits), the framed boxes come
+ * first, and their number is the run's count of flat features. */
+static const char *const grids[8] = {
+    "grid-plain-free", "grid-plain-unit", "grid-plain-inverse",
+    "grid-loop-free", "grid-loop-unit", "grid-loop-inverse",
+    "encoder-plain-unit", "encoder-loop-unit"};
+
+static int read_grid(const char *dir, const char *name, double *g,
+                     size_t cap, size_t *cols)
+{
+    char path[400], line[4096];
+    snprintf(path, sizeof path, "%s/ch6-%s.dat", dir, name);
+    FILE *f = fopen(path, "r");
+    size_t n = 0, rows = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (line[0] != '#' && line[0] != '\n') {
+            char *p = line, *end;
+            for (double x = strtod(p, &end); end != p && n < cap;
+                 p = end, x = strtod(p, &end))
+                g[n++] = x;
+            rows++;
+        }
+    if (f)
+        fclose(f);
+    *cols = rows ? n / rows : 0;
+    return f ? 0 : -1;
+}
+
+static void check_frames(const chapter_run *r, size_t k, FILE *fr)
+{
+    static double g[200000];
+    size_t cols, framed = 0, boxes = 0;
+    int before = 1;
+    char line[256];
+    CU_ASSERT_FATAL(read_grid(r->dir, grids[k], g, 200000, &cols) == 0);
+    while (fgets(line, sizeof line, fr)) {
+        double x, y, flat;
+        if (line[0] == '\n' && boxes > 0)
+            break;                      /* the end of this grid's block */
+        if (line[0] == '#' || sscanf(line, "%lf %lf %lf", &x, &y, &flat) != 3)
+            continue;
+        double sum = 0, sq = 0;         /* pixels at centre -3.5..+3.5 */
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 8; j++) {
+                const double p = g[(size_t)(y - 3.5 + i) * cols
+                                   + (size_t)(x - 3.5 + j)];
+                sum += p, sq += p * p;
+            }
+        const double share = sq > 0 ? sum * sum / (64 * sq) : 0;
+        CU_ASSERT(flat > 0 ? share > 0.89 : share < 0.91);
+        CU_ASSERT(flat == 0 || before);
+        before = before && flat > 0, framed += flat > 0, boxes++;
+    }
+    CU_ASSERT((double)boxes >= v(r, "ch6-grid-shown"));
+    char key[64];
+    snprintf(key, sizeof key, k < 6 ? "ch6-%s-flat" : "ch6-%s-enc-flat",
+             grids[k] + (k < 6 ? 5 : 8));
+    CU_ASSERT_EQUAL((double)framed, v(r, key));
+}
+
+static void test_frames_mark_the_flat_features(void)
+{
+    const chapter_run *r = base_run();
+    if (!r)
+        return;
+    char path[400];
+    snprintf(path, sizeof path, "%s/ch6-frames.dat", r->dir);
+    FILE *fr = fopen(path, "r");
+    CU_ASSERT_FATAL(fr != NULL);
+    for (size_t k = 0; k < 8; k++)
+        check_frames(r, k, fr);
+    fclose(fr);
+}
+
 static void test_release_the_base_run(void)
 {
     if (base_status == 0)
@@ -185,5 +263,7 @@ void suite_ch6(void)
                 test_exercise_longer_loop);
     CU_add_test(s, "exercise: --lca", test_exercise_lca_start);
     CU_add_test(s, "exercise: --leaves", test_exercise_dead_leaves);
+    CU_add_test(s, "the frames mark exactly the flat features",
+                test_frames_mark_the_flat_features);
     CU_add_test(s, "(clean up)", test_release_the_base_run);
 }
