@@ -101,6 +101,25 @@ static void test_better_derivatives(void)
     chapter_run_free(&r);
 }
 
+/* Section 1.4: below h0 the second difference's numerator rounds away:
+ * some estimates are exactly zero, the others are rounding over h^2 and
+ * exceed the acceleration itself.  Section 1.6: the gradient check's
+ * median error lies above eps^(2/3), the best a central difference can
+ * reach. */
+static void test_second_difference_fails(void)
+{
+    chapter_run r;
+    if (ch1_run(&r, NULL, NULL)) {
+        const double below = v(&r, "ch1-second-below"),
+                     zeros = v(&r, "ch1-second-zeros");
+        CU_ASSERT_TRUE(zeros > 0);
+        CU_ASSERT_TRUE(zeros < below);
+        CU_ASSERT_TRUE(v(&r, "ch1-second-worst") > 1);
+        CU_ASSERT_TRUE(v(&r, "ch1-grad-vs-eps23") > 1);
+    }
+    chapter_run_free(&r);
+}
+
 /* Figure 1.2: the central estimates from the gates are closer than the
  * forward ones. */
 static void test_gates_central_beats_forward(void)
@@ -235,6 +254,8 @@ void suite_ch1(void)
                 test_model_predicts_rounding_and_best_step);
     CU_add_test(s, "Richardson, GSL and the complex step as claimed",
                 test_better_derivatives);
+    CU_add_test(s, "the second difference fails below h0",
+                test_second_difference_fails);
     CU_add_test(s, "gates: central beats forward",
                 test_gates_central_beats_forward);
     CU_add_test(s, "exercise 1: --tau 0.3", test_exercise_quick_start);
