@@ -46,6 +46,9 @@ static void test_orders_and_equilibria(void)
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-order-euler"), 1, 0.05);
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-order-rk4"), 4, 0.1);
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-halving-ratio"), 2, 0.05);
+        /* Figure 2.6: the floor is rounding, a few ulps of x(T) */
+        CU_ASSERT_TRUE(v(&r, "ch2-floor-ulps") >= 0.5);
+        CU_ASSERT_TRUE(v(&r, "ch2-floor-ulps") <= 4);
         CU_ASSERT_EQUAL(v(&r, "ch2-neq"), 2);
         CU_ASSERT_TRUE(says(&r, "ch2-kind0", "unstable"));
         CU_ASSERT_TRUE(says(&r, "ch2-kind1", "stable")
