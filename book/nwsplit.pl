@@ -51,6 +51,29 @@ $text =~ s{(\{\\Tt\{\})(.*?)(\\nwendquote\})}{
     $text = join '', @lines;
 }
 
+# A long chunk may break across pages, but only where at least four of its
+# lines stay at the foot of one page and three go to the head of the next,
+# never before a brace, and best at a blank line: \nwbreak{PENALTY} before
+# each such line of a chunk of ten lines or more.  Shorter chunks stay
+# whole.
+{
+    my $meta = qr/^\\nw(?:indexdefn|indexuse|used|notused|alsodefined|identdefs|identuses|endcode)/;
+    my @lines = split /^/, $text;
+    my $start = -1;
+    for my $i (0 .. $#lines) {
+        if ($lines[$i] =~ /\\nwbegincode\{/) { $start = $i; next; }
+        next if $start < 0 || $lines[$i] !~ $meta;
+        my $n = $i - $start - 1;                # code lines start+1 .. start+n
+        for my $j (5 .. $n - 2) {
+            my $line = \$lines[$start + $j];
+            next if $$line =~ /^\s*\\[{}]/;
+            $$line = ($$line =~ /^\s*$/ ? "\\nwbreak{-50}" : "\\nwbreak{50}") . $$line;
+        }
+        $start = -1;
+    }
+    $text = join '', @lines;
+}
+
 # A switch line right after "@ %def ..." is woven on the line that opens
 # the documentation ("\nwbegindocs{7}%% main"): give it a line of its own.
 # Any other switch not at the start of a line would be lost: refuse it.
