@@ -127,6 +127,7 @@ static void child(CU_pSuite s, FILE *log)
     fflush(stdout), fflush(stderr);
     dup2(fileno(log), STDOUT_FILENO), dup2(fileno(log), STDERR_FILENO);
     setvbuf(stdout, NULL, _IONBF, 0);   /* in order with stderr */
+    memset(slowest, 0, sizeof slowest); /* the parent's, from earlier suites */
     for (CU_pSuite o = CU_get_registry()->pSuite; o; o = o->pNext)
         CU_set_suite_active(o, o == s);
     const counts c = run_active();
