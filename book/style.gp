@@ -13,8 +13,10 @@
 # - a colour bar always has a label (set cblabel);
 # - a curve hidden under another, or data clipped by the range, is said so
 #   in the caption;
-# - pixel grids (atoms, features) drawn `with image pixels`, each pixel
-#   large enough to see in print.
+# - pixel grids (atoms, features) drawn `with image`: an embedded bitmap,
+#   one square per pixel, never smoothed (`with image pixels` paints each
+#   pixel as a rectangle, and viewers show hairline seams between them),
+#   each pixel large enough to see in print.
 set terminal cairolatex pdf colortext size 12cm,7.2cm font ',9' linewidth 1.5
 set border 3 linewidth 0.8
 set tics nomirror out scale 0.6
