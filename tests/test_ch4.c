@@ -10,7 +10,8 @@
  *   and grows at gain 2;
  * - every exercise's command moves its number the way the hint says;
  * - Adam's loss spikes on the spirals: over three seeds, a half-cosine
- *   rate has fewer spikes than the constant rate. */
+ *   rate has fewer spikes than the constant rate;
+ * - the half cosine's early rates as the schedule section states them. */
 #include <math.h>
 #include <CUnit/CUnit.h>
 #include <gsl/gsl_errno.h>
@@ -51,6 +52,9 @@ static void test_default_claims(void)
     CU_ASSERT(chapter_value(r, "ch4-cost-fwd-err") < 1e-10);
     CU_ASSERT(chapter_value(r, "ch4-cost-fd-err") < 1e-6);
     CU_ASSERT(chapter_value(r, "ch4-cost-rev-passes") < 10);
+    CU_ASSERT(chapter_value(r, "ch4-cost-rev-min")
+              <= chapter_value(r, "ch4-cost-rev-passes"));
+    CU_ASSERT(chapter_value(r, "ch4-cost-rev-max") < 10);
     CU_ASSERT(chapter_value(r, "ch4-cost-fd-passes")
               > 10 * chapter_value(r, "ch4-cost-rev-passes"));
     CU_ASSERT(chapter_value(r, "ch4-vanish-sigmoid") < 1e-3);
@@ -184,6 +188,20 @@ static void test_cosine_removes_spikes(void)
     CU_ASSERT(total[1] < total[0]);
 }
 
+/* The half cosine stays above 0.9 eta0 for the first fifth of the run
+   and above eta0 / 2 for the first half, but not near eta0 for a third:
+   at T/3 it is 0.75 eta0. */
+static void test_cosine_early_rates(void)
+{
+    const double T = 120;
+    for (double t = 0; t <= 0.2 * T; t += 1)
+        CU_ASSERT(train_cosine_rate(2, t, T) > 0.9 * 2);
+    for (double t = 0; t <= 0.5 * T; t += 1)
+        CU_ASSERT(train_cosine_rate(2, t, T) >= 0.5 * 2 - 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(train_cosine_rate(2, T / 3, T), 0.75 * 2, 1e-12);
+    CU_ASSERT(train_cosine_rate(2, 0.25 * T, T) < 0.9 * 2);
+}
+
 static int free_base(void)
 {
     if (base_status == 0)
@@ -202,4 +220,5 @@ void suite_ch4(void)
     CU_add_test(s, "exercise --lr 10: runs, does not learn", test_exercise_lr_10);
     CU_add_test(s, "exercise --fm-batch 1024: lower accuracy", test_exercise_batch);
     CU_add_test(s, "a half-cosine rate has fewer Adam spikes", test_cosine_removes_spikes);
+    CU_add_test(s, "the half cosine's early rates", test_cosine_early_rates);
 }
