@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -294,7 +295,6 @@ struct run_output {
     FILE *values;           /* PREFIX-numbers.tex, file 0 */
     run_owned *owned;
     size_t nowned, capacity;
-    int failed;             /* an allocation or a record failed */
 };
 
 /* What the signal handler removes: paths made before any file opens. */
@@ -470,14 +470,12 @@ run_output *run_begin(const char *dir, const char *prefix)
 
 FILE *run_table(run_output *r, const char *name, const char *header, ...)
 {
-    if (strncmp(name, r->prefix, strlen(r->prefix)) != 0 || strchr(name, '/')) {
-        cli_error("%s: a data file of this run must start with '%s'", name,
-                  r->prefix);
-        return NULL;
-    }
+    if (strncmp(name, r->prefix, strlen(r->prefix)) != 0 || strchr(name, '/'))
+        run_fail(r, "%s: a data file of this run must start with '%s'", name,
+                 r->prefix);
     FILE *fp = stage_file(r, name);
     if (!fp)
-        return NULL;
+        run_fail(r, "%s: the file could not be made (see above)", name);
     char text[4096];
     va_list ap;
     va_start(ap, header);
@@ -552,14 +550,13 @@ void run_value_sci(run_output *r, const char *key, double x, int digits)
 void *run_own(run_output *r, void *p, void (*free_fn)(void *))
 {
     if (!p)
-        return NULL;
+        run_fail(r, "out of memory");
     if (r->nowned == r->capacity) {
         size_t cap = r->capacity ? 2 * r->capacity : 32;
         run_owned *grown = realloc(r->owned, cap * sizeof *grown);
         if (!grown) {
             free_fn(p);
-            r->failed = 1;
-            return cli_error("out of memory"), NULL;
+            run_fail(r, "out of memory");
         }
         r->owned = grown, r->capacity = cap;
     }
@@ -570,10 +567,8 @@ void *run_own(run_output *r, void *p, void (*free_fn)(void *))
 void *run_alloc(run_output *r, size_t n, size_t size)
 {
     void *p = n && size ? calloc(n, size) : NULL;
-    if (!p) {
-        r->failed = 1;
-        return cli_error("out of memory (%zu x %zu bytes)", n, size), NULL;
-    }
+    if (!p)
+        run_fail(r, "out of memory (%zu x %zu bytes)", n, size);
     return run_own(r, p, free);
 }
 
@@ -583,21 +578,35 @@ static void free_matrix(void *m) { gsl_matrix_free(m); }
 gsl_vector *run_vector(run_output *r, size_t n)
 {
     gsl_vector *v = n ? gsl_vector_calloc(n) : NULL;
-    if (!v) {
-        r->failed = 1;
-        return cli_error("out of memory (vector of %zu)", n), NULL;
-    }
+    if (!v)
+        run_fail(r, "out of memory (vector of %zu)", n);
     return run_own(r, v, free_vector);
 }
 
 gsl_matrix *run_matrix(run_output *r, size_t rows, size_t cols)
 {
     gsl_matrix *m = rows && cols ? gsl_matrix_calloc(rows, cols) : NULL;
-    if (!m) {
-        r->failed = 1;
-        return cli_error("out of memory (%zu x %zu matrix)", rows, cols), NULL;
-    }
+    if (!m)
+        run_fail(r, "out of memory (%zu x %zu matrix)", rows, cols);
     return run_own(r, m, free_matrix);
+}
+
+static void free_rng(void *g) { gsl_rng_free(g); }
+
+gsl_rng *run_rng(run_output *r, unsigned long seed)
+{
+    gsl_rng *g = run_own(r, gsl_rng_alloc(gsl_rng_mt19937), free_rng);
+    gsl_rng_set(g, seed);
+    return g;
+}
+
+double run_clock(int cpu)
+{
+    if (cpu)
+        return (double)clock() / CLOCKS_PER_SEC;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 /* 1 if the word w of length n spells nan, inf or infinity, in any case. */
@@ -643,7 +652,7 @@ static long first_nonfinite_line(const char *path)
 
 static int close_and_check(run_output *r)
 {
-    int status = r->failed ? -1 : 0;
+    int status = 0;
     for (int i = 0; i < r->nfiles; i++) {
         int bad = ferror(r->fp[i]);
         bad |= fclose(r->fp[i]) != 0;
@@ -749,4 +758,22 @@ int run_finish(run_output *r, int failed)
         return EXIT_FAILURE;
     }
     return run_commit(r) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+_Noreturn void run_fail(run_output *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", program);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    run_abort(r);
+    exit(EXIT_FAILURE);
+}
+
+void run_check(run_output *r, int status, const char *what)
+{
+    if (status != 0)
+        run_fail(r, "%s: %s", what, gsl_strerror(status));
 }

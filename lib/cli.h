@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_vector.h>
 
 typedef enum { CLI_DOUBLE, CLI_ULONG, CLI_FLAG, CLI_STRING } cli_type;
@@ -84,8 +85,9 @@ run_output *run_begin(const char *dir, const char *prefix);
 
 /* Opens the data file name (it must start with the prefix) in the set and
  * writes its header: each line of the printf-formatted header becomes a
- * comment line "# ...".  Returns the stream to write rows to, or NULL
- * after an error line.  The run closes it. */
+ * comment line "# ...".  Returns the stream to write rows to; never NULL
+ * (a file that cannot be made ends the program through run_fail).  The
+ * run closes it. */
 FILE *run_table(run_output *r, const char *name, const char *header, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -111,15 +113,37 @@ const char *run_key(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void run_phrase(run_output *r, const char *key, const char *text);
 
 /* Memory owned by the run: zeroed, freed by run_commit or run_abort.
- * NULL after an error line ("out of memory"). */
+ * Never NULL: when memory runs out (or n is 0), run_fail ends the
+ * program. */
 void *run_alloc(run_output *r, size_t n, size_t size);
 gsl_vector *run_vector(run_output *r, size_t n);
 gsl_matrix *run_matrix(run_output *r, size_t rows, size_t cols);
 
 /* Registers free_fn(p), called by run_commit or run_abort (last registered,
- * first called).  Returns p, or NULL (after calling free_fn(p) and an
- * error line) when it cannot be registered.  p == NULL is returned as is. */
+ * first called), and returns p.  p == NULL (an allocation that failed), or
+ * no room to register it, ends the program through run_fail. */
 void *run_own(run_output *r, void *p, void (*free_fn)(void *));
+
+/* A Mersenne Twister owned by the run, seeded with seed.  Never NULL. */
+gsl_rng *run_rng(run_output *r, unsigned long seed);
+
+/* Seconds on the wall clock (cpu == 0), or of processor time of the whole
+ * process, all its threads (cpu == 1). */
+double run_clock(int cpu);
+
+/* ------------------------------------------- a step that cannot fail */
+
+/* Ends the program: prints "PROGRAM: message" on stderr, abandons the run
+ * r (its staging folder is removed and the previous output stays whole; r
+ * may be NULL) and exits with status 1.  For what a chapter cannot go on
+ * from: no memory, a file that cannot be written, a solver that failed.
+ * Call it from the main thread only. */
+_Noreturn void run_fail(run_output *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Nothing if status is 0 (GSL_SUCCESS); otherwise
+ * run_fail(r, "what: GSL's reason"). */
+void run_check(run_output *r, int status, const char *what);
 
 /* Checks every file of the set (no write error, no NaN or infinity in any
  * line that is not a comment) and installs the whole set in dir.  Frees r.

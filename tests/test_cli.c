@@ -7,6 +7,8 @@
  *   point the previous set is there, byte for byte, and no temporary is
  *   left (a killed run's staging folder is swept by the next run, and a
  *   commit cut short after its journal is completed by the next run).
+ *   A step that fails (run_fail, run_check, no memory, a misnamed table)
+ *   prints one line, exits with status 1 and leaves the previous set.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <CUnit/CUnit.h>
@@ -19,6 +21,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <gsl/gsl_errno.h>
 
 #include "cli.h"
 
@@ -73,8 +77,6 @@ static int write_set(const char *tag, double last)
         return -1;
     FILE *a = run_table(r, "ch9-a.dat", "set %s\nx y", tag);
     FILE *b = run_table(r, "ch9-b.dat", "set %s", tag);
-    if (!a || !b)
-        return run_finish(r, 1), -1;
     run_row(a, 2, 1.0, 2.0);
     run_row(b, 1, last);
     run_value(r, "ch9-tag", "%s", tag);
@@ -256,16 +258,64 @@ static void test_a_cut_commit_is_completed(void)
     CU_ASSERT_EQUAL(hidden, 0);
 }
 
-static void test_table_names_must_carry_the_prefix(void)
+/* A child begins a set over the old one, writes a file, and then takes
+ * the failing step `how` (0: a table named without the prefix, 1: a
+ * failed status through run_check, 2: no memory); returns its exit
+ * status, and its stderr in line. */
+static int failing_step(int how, char *line, size_t len)
 {
-    fresh_dir();
-    run_output *r = run_begin(dir, "ch9");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    fprintf(stderr, "(one line expected) ");
-    CU_ASSERT_PTR_NULL(run_table(r, "other.dat", "x"));
-    fprintf(stderr, "(one line expected) ");
-    CU_ASSERT_PTR_NULL(run_table(r, "ch9-../x.dat", "x"));
-    run_abort(r);
+    char err[128];
+    snprintf(err, sizeof err, "%s/.err", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(err, "w", stderr))
+            _exit(9);
+        run_output *r = run_begin(dir, "ch9");
+        if (!r)
+            _exit(3);
+        run_row(run_table(r, "ch9-a.dat", "set new"), 1, 5.0);
+        if (how == 0)
+            run_table(r, "ch9-../x.dat", "x");
+        else if (how == 1)
+            run_check(r, GSL_EMAXITER, "the solver");
+        else
+            run_alloc(r, 0, sizeof(double));
+        _exit(4);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    FILE *fp = fopen(err, "r");
+    line[0] = '\0';
+    if (fp) {
+        if (!fgets(line, (int)len, fp))
+            line[0] = '\0';
+        if (fgetc(fp) != EOF)
+            snprintf(line, len, "more than one line");
+        fclose(fp);
+        remove(err);
+    }
+    line[strcspn(line, "\n")] = '\0';
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_a_failed_step_keeps_the_old_set(void)
+{
+    static const char *const want[] = {
+        "program: ch9-../x.dat: a data file of this run must start with 'ch9'",
+        "program: the solver: exceeded max number of iterations",
+        "program: out of memory (0 x 8 bytes)"};
+    for (int how = 0; how < 3; how++) {
+        char line[256];
+        fresh_dir();
+        CU_ASSERT_EQUAL(write_set("old", 1), 0);
+        CU_ASSERT_EQUAL(failing_step(how, line, sizeof line), EXIT_FAILURE);
+        CU_ASSERT_STRING_EQUAL(line, want[how]);
+        CU_ASSERT(set_is("old"));
+        int visible, hidden;
+        count(&visible, &hidden);
+        CU_ASSERT_EQUAL(visible, 3);
+        CU_ASSERT_EQUAL(hidden, 0);
+    }
 }
 
 /* ------------------------------------------------------------ options */
@@ -351,6 +401,7 @@ void suite_cli(void)
     CU_add_test(s, "SIGINT, SIGTERM, SIGKILL at three points keep the old set",
                 test_signals_leave_the_old_set);
     CU_add_test(s, "a commit cut after its journal is completed", test_a_cut_commit_is_completed);
-    CU_add_test(s, "data files carry the run's prefix", test_table_names_must_carry_the_prefix);
+    CU_add_test(s, "a failed step (no prefix, a failed status, no memory) keeps the old set",
+                test_a_failed_step_keeps_the_old_set);
     CU_add_test(s, "options: the wrong argument is named as typed", test_options_name_what_was_wrong);
 }
