@@ -53,12 +53,15 @@ TEST_SKIP ?= ch1,ch2,ch3,ch4,ch5,ch6
 endif
 export TEST_SKIP
 
+# BUILD=dir puts the build there; the sanitized build goes to its own
+# folder below it, so the two kinds of objects never mix.
+BUILD_ROOT := $(if $(filter command line,$(origin BUILD)),$(BUILD),build)
 ifeq ($(SANITIZE),1)
-BUILD    := build/sanitize
+override BUILD := $(BUILD_ROOT)/sanitize
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 export ASAN_OPTIONS := detect_leaks=1
 else
-BUILD    := build
+override BUILD := $(BUILD_ROOT)
 SANFLAGS :=
 endif
 
