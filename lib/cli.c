@@ -444,7 +444,15 @@ run_output *run_begin(const char *dir, const char *prefix)
     char *stage = join3(r->stage, pid, "");
     free(r->stage);
     r->stage = stage;
+    /* A signal between the mkdir and the handler would leave the folder:
+     * the three wait until the handler is in place. */
+    sigset_t caught, old;
+    sigemptyset(&caught);
+    sigaddset(&caught, SIGINT), sigaddset(&caught, SIGTERM);
+    sigaddset(&caught, SIGHUP);
+    sigprocmask(SIG_BLOCK, &caught, &old);
     if (!stage || mkdir(stage, 0777) != 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
         if (stage)
             cli_error("cannot create '%s': %s", stage, strerror(errno));
         free(r->stage);
@@ -458,6 +466,7 @@ run_output *run_begin(const char *dir, const char *prefix)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     char *values = join3(prefix, "-numbers.tex", "");
     if (!values || !(r->values = stage_file(r, values))) {
         free(values);
