@@ -5,7 +5,8 @@
  * - samples per second of train_run (shuffle, gather, forward, cost,
  *   backward, SGD update);
  * - the overhead: time per step over the time of the dgemm calls the step
- *   performs (same shapes, dgemm alone, same run);
+ *   performs (same shapes, dgemm alone, same run; five rounds of each in
+ *   turn, the best of each);
  * - when Debian's python3-torch is installed, the same network, batch size
  *   and precision trained by PyTorch on the CPU with the same thread count,
  *   as a ratio; otherwise a "skipped" line.
@@ -49,8 +50,8 @@ static const bench_net nets[] = {
 };
 enum { NNETS = sizeof nets / sizeof nets[0] };
 
-/* Samples per second of train_run on random data, best of 3 runs of at
-   least 0.3 s each; *steps_per_s too. */
+/* Samples per second of train_run on random data, over one round of at
+   least 0.3 s; *steps_per_s too. */
 static double our_throughput(const bench_net *b, double *steps_per_s)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -65,18 +66,15 @@ static double our_throughput(const bench_net *b, double *steps_per_s)
     chain *c = chain_alloc(b->depth, b->width, b->act);
     train_optimizer *o = train_optimizer_alloc(TRAIN_SGD, c->nparams, b->lr);
     train_initialize(c, TRAIN_INIT_NORMAL, 1.0, r);
-    double best = 0;
-    for (int rep = 0; rep < 3; rep++) {
-        size_t epochs = 0;
-        const double t0 = bench_now();
-        double t;
-        do {
-            if (train_run(c, o, b->cost, X, Y, b->batch, 1, r, NULL, NULL, NULL) != 0)
-                fprintf(stderr, "bench_backprop: training failed\n");
-            epochs++;
-        } while ((t = bench_now() - t0) < 0.3);
-        best = fmax(best, (double)(epochs * b->n) / t);
-    }
+    size_t epochs = 0;
+    const double t0 = bench_now();
+    double t;
+    do {
+        if (train_run(c, o, b->cost, X, Y, b->batch, 1, r, NULL, NULL, NULL) != 0)
+            fprintf(stderr, "bench_backprop: training failed\n");
+        epochs++;
+    } while ((t = bench_now() - t0) < 0.3);
+    const double best = (double)(epochs * b->n) / t;
     *steps_per_s = best / (double)b->batch;
     bench_keep(gsl_vector_get(c->theta, 0));
     chain_free(c), train_optimizer_free(o), gsl_rng_free(r);
@@ -85,7 +83,8 @@ static double our_throughput(const bench_net *b, double *steps_per_s)
 }
 
 /* Seconds per step of the dgemm calls alone that one training step makes:
-   forward A^(l-1) W^T, backward Delta^T A^(l-1) and (above layer 1) Delta W. */
+   forward A^(l-1) W^T, backward Delta^T A^(l-1) and (above layer 1) Delta W;
+   one round of at least 0.3 s. */
 static double dgemm_time_per_step(const bench_net *b)
 {
     const size_t n = b->batch, L = b->depth;
@@ -100,23 +99,20 @@ static double dgemm_time_per_step(const bench_net *b)
         gW[l] = gsl_matrix_alloc(b->width[l + 1], b->width[l]);
         gsl_matrix_set_all(W[l], 0.01);
     }
-    double best = INFINITY;
-    for (int rep = 0; rep < 3; rep++) {
-        size_t steps = 0;
-        const double t0 = bench_now();
-        double t;
-        do {
-            for (size_t l = 0; l < L; l++)
-                gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, A[l], W[l], 0.0, A[l + 1]);
-            for (size_t l = L; l >= 1; l--) {
-                gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, D[l], A[l - 1], 0.0, gW[l - 1]);
-                if (l > 1)
-                    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, D[l], W[l - 1], 0.0, D[l - 1]);
-            }
-            steps++;
-        } while ((t = bench_now() - t0) < 0.3);
-        best = fmin(best, t / (double)steps);
-    }
+    size_t steps = 0;
+    const double t0 = bench_now();
+    double t;
+    do {
+        for (size_t l = 0; l < L; l++)
+            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, A[l], W[l], 0.0, A[l + 1]);
+        for (size_t l = L; l >= 1; l--) {
+            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, D[l], A[l - 1], 0.0, gW[l - 1]);
+            if (l > 1)
+                gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, D[l], W[l - 1], 0.0, D[l - 1]);
+        }
+        steps++;
+    } while ((t = bench_now() - t0) < 0.3);
+    const double best = t / (double)steps;
     bench_keep(gsl_matrix_get(gW[0], 0, 0));
     for (size_t l = 0; l <= L; l++)
         gsl_matrix_free(A[l]), gsl_matrix_free(D[l]);
@@ -303,8 +299,16 @@ void bench_backprop(void)
         printf("  PyTorch: skipped: python3 -c \"import torch\" fails (install Debian's "
                "python3-torch to compare)\n");
     for (int k = 0; k < NNETS; k++) {
-        double steps;
-        const double ours = our_throughput(&nets[k], &steps), gemm = dgemm_time_per_step(&nets[k]);
+        /* Rounds of training and of its dgemm calls alone, in turn, so
+           that both see the machine in the same state; the best of each. */
+        double steps = 0, ours = 0, gemm = INFINITY;
+        for (int round = 0; round < 5; round++) {
+            double s;
+            const double o = our_throughput(&nets[k], &s);
+            if (o > ours)
+                ours = o, steps = s;
+            gemm = fmin(gemm, dgemm_time_per_step(&nets[k]));
+        }
         printf("  %-28s %10.0f samples/s  step %7.2f us  dgemm alone %7.2f us  overhead %5.2fx\n",
                nets[k].name, ours, 1e6 / steps, 1e6 * gemm, 1 / (steps * gemm));
         if (python) {
