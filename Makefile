@@ -229,7 +229,7 @@ figures/data/ch$1-numbers.tex $$(DATA$1): $$(B$1)/run.stamp ;
 figures/ch$1-%.tex: $$(B$1)/ch$1-%.gp $$(B$1)/run.stamp book/style.gp
 	gnuplot -e "load 'book/style.gp'; set output '$$@'" $$<
 
-$$(B$1)/weave.stamp: $2 $$(MODS$1) book/defs.pl book/nwsplit.pl | deps
+$$(B$1)/weave.stamp: $2 $$(MODS$1) book/defs.pl book/uses.pl book/nwsplit.pl | deps
 	@mkdir -p $$(B$1)/weave
 	$$(call check_code,$2 $$(MODS$1))
 	$$(call weave,$2 $$(MODS$1),$$(B$1)/weave)
@@ -286,10 +286,14 @@ LAYOUT       ?= strict
 check_code = perl book/checkcode.pl $(CODE_COLUMNS) $(CHUNK_LINES) $1 >&2 $(if $(filter warn,$(LAYOUT)),|| true)
 
 # $(call weave,files,outdir): one noweave run, definitions found by
-# book/defs.pl (file scope only), split per file by book/nwsplit.pl.
+# book/defs.pl (file scope only), uses by noweb's finduses less those in
+# comments and strings (book/uses.pl), split per file by book/nwsplit.pl.
+# (-indexfrom /dev/null turns the index on and adds no uses of its own.)
+NOWEB_LIB ?= /usr/lib/noweb
 define weave
 command -v noweave >/dev/null || { echo "noweave is not on PATH: apt-get install noweb" >&2; exit 1; }
-noweave -n -filter 'perl book/defs.pl' -index $1 2>$2.err | perl book/nwsplit.pl $2
+noweave -n -filter 'perl book/defs.pl' -filter '$(NOWEB_LIB)/finduses -noquote' \
+  -filter 'perl book/uses.pl' -indexfrom /dev/null $1 2>$2.err | perl book/nwsplit.pl $2
 @if [ -s $2.err ]; then cat $2.err >&2; $(if $(filter warn,$(LAYOUT)),true,exit 1); fi
 endef
 
@@ -306,7 +310,7 @@ perl book/checklog.pl $2/$(basename $(notdir $1)).log >&2 $(if $(filter warn,$(L
 cp $2/$(basename $(notdir $1)).pdf $3
 endef
 
-build/book/weave.stamp: $(BOOK_NW) book/defs.pl book/nwsplit.pl | deps
+build/book/weave.stamp: $(BOOK_NW) book/defs.pl book/uses.pl book/nwsplit.pl | deps
 	@mkdir -p build/book/weave
 	@dup=$$(for f in $(BOOK_NW); do sed -n 's/^<<\(.*\)>>=$$/\1/p' $$f | sort -u; done | sort | uniq -d); \
 	if [ -n "$$dup" ]; then echo "chunk names defined in more than one file (name them apart): $$dup" >&2; exit 1; fi
