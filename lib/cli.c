@@ -23,13 +23,19 @@ static const char *program = "program";
 
 const char *cli_program(void) { return program; }
 
+/* "PROGRAM: message" and a newline on stderr. */
+static void report(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: ", program);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", program);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report(fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -773,9 +779,7 @@ _Noreturn void run_fail(run_output *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", program);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report(fmt, ap);
     va_end(ap);
     run_abort(r);
     exit(EXIT_FAILURE);

@@ -258,6 +258,23 @@ static void test_a_cut_commit_is_completed(void)
     CU_ASSERT_EQUAL(hidden, 0);
 }
 
+/* The one line a child wrote to the file err, newline stripped, into
+ * line; "more than one line" if it wrote more. */
+static void stderr_line(const char *err, char *line, size_t len)
+{
+    FILE *fp = fopen(err, "r");
+    line[0] = '\0';
+    if (fp) {
+        if (!fgets(line, (int)len, fp))
+            line[0] = '\0';
+        if (fgetc(fp) != EOF)
+            snprintf(line, len, "more than one line");
+        fclose(fp);
+        remove(err);
+    }
+    line[strcspn(line, "\n")] = '\0';
+}
+
 /* A child begins a set over the old one, writes a file, and then takes
  * the failing step `how` (0: a table named without the prefix, 1: a
  * failed status through run_check, 2: no memory); returns its exit
@@ -284,17 +301,7 @@ static int failing_step(int how, char *line, size_t len)
     }
     int status;
     waitpid(pid, &status, 0);
-    FILE *fp = fopen(err, "r");
-    line[0] = '\0';
-    if (fp) {
-        if (!fgets(line, (int)len, fp))
-            line[0] = '\0';
-        if (fgetc(fp) != EOF)
-            snprintf(line, len, "more than one line");
-        fclose(fp);
-        remove(err);
-    }
-    line[strcspn(line, "\n")] = '\0';
+    stderr_line(err, line, len);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -347,17 +354,9 @@ static const char *parse_error(const char *const args[])
     }
     int status;
     waitpid(pid, &status, 0);
-    FILE *fp = fopen(err, "r");
-    line[0] = '\0';
-    if (fp) {
-        if (!fgets(line, sizeof line, fp))
-            line[0] = '\0';
-        int extra = fgetc(fp) != EOF;
-        fclose(fp);
-        if (extra)
-            return "more than one line";
-    }
-    line[strcspn(line, "\n")] = '\0';
+    stderr_line(err, line, sizeof line);
+    if (strcmp(line, "more than one line") == 0)
+        return line;
     return WIFEXITED(status) && WEXITSTATUS(status) == CLI_EXIT_ERROR ? line
                                                                         : "accepted";
 }
