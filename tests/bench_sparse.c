@@ -19,7 +19,9 @@
  *   equal final energy: our fastest setting whose energy is at least as
  *   low as scikit-learn's.  Learning is compared at equal held-out
  *   energy: the time our learner takes to first reach the held-out
- *   energy scikit-learn's ends with, against scikit-learn's time.
+ *   energy scikit-learn's ends with, against scikit-learn's time; ours
+ *   goes on past STEPS (up to LONG_STEPS, over the same batches again)
+ *   when it is not there by then.
  *   Energies E = 1/2 |x - Phi a|^2 + lambda |a|_1 (mean per patch) are
  *   all computed here, by sparse_energy, from the codes.  The arrays go
  *   to Python through a temporary folder, removed after.
@@ -39,7 +41,8 @@
 #include "image.h"
 #include "sparse.h"
 
-enum { BATCH = 100, STEPS = 200, NTEST = 1000, HELD = 500, MAXCHECK = 64 };
+enum { BATCH = 100, STEPS = 200, LONG_STEPS = 5 * STEPS, NTEST = 1000, HELD = 500,
+       MAXCHECK = 128 };
 static const double LAMBDA = 0.3;
 
 /* One size of the problem. */
@@ -285,41 +288,52 @@ typedef struct {
     double t[MAXCHECK], H[MAXCHECK];
 } trace;
 
-/* STEPS learning steps from Phi (the random start on entry) on the
-   columns of batches (n x STEPS*BATCH), as the chapter takes them; the
+/* A learner part of the way: its dictionary Phi, the steps taken, the
+   seconds they took, their dgemm calls and inference iterations. */
+typedef struct {
+    gsl_matrix *Phi, *A;
+    const gsl_matrix *batches, *H;
+    size_t k, iters;
+    double t;
+    dgemm_count c;
+    trace tr;
+} learner;
+
+/* Learning steps from l->k up to k1 on the columns of batches (n x
+   STEPS*BATCH, taken in turn, again from the first after the last), as
+   the chapter takes them, with the rate 0.3 / (1 + 4 k / STEPS); the
    held-out energy of H after each of the first 20 steps and every 10th
-   into *tr (not timed).  Returns the seconds of learning. */
-static double learn(gsl_matrix *Phi, const gsl_matrix *batches, const gsl_matrix *H,
-                    dgemm_count *c, size_t *iters, trace *tr)
+   goes into l->tr (not timed).  Stops early, after a check, once that
+   energy is at most goal. */
+static void learn(learner *l, size_t k1, double goal)
 {
-    gsl_matrix *A = gsl_matrix_alloc(Phi->size2, BATCH);
     sparse_learn_options lo = {
         .infer = {.method = SPARSE_CD, .lambda = LAMBDA, .tol = 1e-2, .max_iter = 1000},
         .eta = 0.3, .floor = 0.1};
-    *c = (dgemm_count){0};
-    *iters = 0;
-    tr->n = 0;
-    double t = 0;
-    for (size_t k = 0; k < STEPS; k++) {
-        gsl_matrix_const_view x =
-            gsl_matrix_const_submatrix(batches, 0, k * BATCH, Phi->size1, BATCH);
+    for (; l->k < k1; l->k++) {
+        const size_t k = l->k;
+        gsl_matrix_const_view x = gsl_matrix_const_submatrix(
+            l->batches, 0, (k % STEPS) * BATCH, l->Phi->size1, BATCH);
         sparse_energy_parts e;
         sparse_result r = {0};
         lo.eta = 0.3 / (1 + 4.0 * (double)k / STEPS);
         const double t0 = bench_now();
-        const int status = sparse_learn_step(Phi, &x.matrix, &lo, A, &e, &r);
-        t += bench_now() - t0;
+        const int status = sparse_learn_step(l->Phi, &x.matrix, &lo, l->A, &e, &r);
+        l->t += bench_now() - t0;
         if (status != GSL_SUCCESS)
             fprintf(stderr, "bench_sparse: learning: %s\n", gsl_strerror(status));
-        c->G++, c->C++, c->resid++, c->RAt++;
-        *iters += r.iters;
-        if ((k < 20 || (k + 1) % 10 == 0) && tr->n < MAXCHECK) {
-            tr->step[tr->n] = k + 1, tr->t[tr->n] = t;
-            tr->H[tr->n++] = optimal_energy(Phi, H);
+        l->c.G++, l->c.C++, l->c.resid++, l->c.RAt++;
+        l->iters += r.iters;
+        if ((k < 20 || (k + 1) % 10 == 0) && l->tr.n < MAXCHECK) {
+            trace *tr = &l->tr;
+            tr->step[tr->n] = k + 1, tr->t[tr->n] = l->t;
+            tr->H[tr->n++] = optimal_energy(l->Phi, l->H);
+            if (tr->H[tr->n - 1] <= goal) {
+                l->k++;
+                return;
+            }
         }
     }
-    gsl_matrix_free(A);
-    return t;
 }
 
 /* ---------------------------------------------------------------- the bench */
@@ -340,14 +354,14 @@ enum { NCONFIGS = sizeof configs / sizeof configs[0] };
 
 /* The arrays of one size, all allocated or none. */
 typedef struct {
-    gsl_matrix *Phi0, *Phi, *batches, *X, *A, *H, *Psk;
+    gsl_matrix *Phi0, *Phi, *batches, *X, *A, *H, *Psk, *Alearn, *Plong;
 } arrays;
 
 static void arrays_free(arrays *a)
 {
     gsl_matrix_free(a->Phi0), gsl_matrix_free(a->Phi), gsl_matrix_free(a->batches);
     gsl_matrix_free(a->X), gsl_matrix_free(a->A), gsl_matrix_free(a->H);
-    gsl_matrix_free(a->Psk);
+    gsl_matrix_free(a->Psk), gsl_matrix_free(a->Alearn), gsl_matrix_free(a->Plong);
 }
 
 static int arrays_alloc(arrays *a, const shape *s)
@@ -355,8 +369,12 @@ static int arrays_alloc(arrays *a, const shape *s)
     a->Phi0 = gsl_matrix_alloc(s->n, s->m), a->Phi = gsl_matrix_alloc(s->n, s->m);
     a->batches = gsl_matrix_alloc(s->n, STEPS * BATCH), a->X = gsl_matrix_alloc(s->n, NTEST);
     a->A = gsl_matrix_alloc(s->m, NTEST), a->H = gsl_matrix_alloc(s->n, HELD);
-    a->Psk = gsl_matrix_alloc(s->n, s->m);
-    return a->Phi0 && a->Phi && a->batches && a->X && a->A && a->H && a->Psk ? 0 : -1;
+    a->Psk = gsl_matrix_alloc(s->n, s->m), a->Alearn = gsl_matrix_alloc(s->m, BATCH);
+    a->Plong = gsl_matrix_alloc(s->n, s->m);
+    return a->Phi0 && a->Phi && a->batches && a->X && a->A && a->H && a->Psk && a->Alearn
+                   && a->Plong
+               ? 0
+               : -1;
 }
 
 /* Inference rows; returns the time of the fastest row whose energy is at
@@ -401,11 +419,10 @@ static void bench_size(const shape *s, const image_set *set, gsl_rng *rng, const
 
     /* Learning first: inference is timed with the learned dictionary. */
     gsl_matrix_memcpy(a.Phi, a.Phi0);
-    dgemm_count c;
-    size_t learn_iters;
-    trace tr;
-    const double t_learn = learn(a.Phi, a.batches, a.H, &c, &learn_iters, &tr),
-                 g_learn = dgemm_alone(s, BATCH, &c), H0 = optimal_energy(a.Phi0, a.H);
+    learner l = {.Phi = a.Phi, .A = a.Alearn, .batches = a.batches, .H = a.H};
+    learn(&l, STEPS, -INFINITY);
+    const double t_learn = l.t, g_learn = dgemm_alone(s, BATCH, &l.c),
+                 H0 = optimal_energy(a.Phi0, a.H), H_learn = l.tr.H[l.tr.n - 1];
 
     /* scikit-learn on the same patches, dictionary and batches. */
     char dir[] = "/tmp/bench_sparse.XXXXXX", version[64] = "?";
@@ -426,8 +443,8 @@ static void bench_size(const shape *s, const image_set *set, gsl_rng *rng, const
     printf("    learning, %d steps of %d patches, CD to 1e-2 lambda: %.3f s (%.0f patches/s, "
            "%.1f iter/step), dgemm alone %.0f%%;\n    held-out energy of %d patches %.5f "
            "(random start %.5f)\n",
-           STEPS, BATCH, t_learn, STEPS * BATCH / t_learn, (double)learn_iters / STEPS,
-           100 * g_learn / t_learn, HELD, tr.H[tr.n - 1], H0);
+           STEPS, BATCH, t_learn, STEPS * BATCH / t_learn, (double)l.iters / STEPS,
+           100 * g_learn / t_learn, HELD, H_learn, H0);
     printf("    inference of %d other patches with the learned dictionary, from zero codes,\n"
            "    Gram matrix once; E* = %.6f (CD to 1e-8 lambda):\n", NTEST, Estar);
     int which;
@@ -455,17 +472,25 @@ static void bench_size(const shape *s, const image_set *set, gsl_rng *rng, const
         arrays_free(&a);
         return;
     }
-    size_t j = 0;
-    while (j < tr.n && tr.H[j] > H_sk)
-        j++;
     printf("    MiniBatchDictionaryLearning(cd), %d steps: %.3f s, held-out energy %.5f;\n",
            STEPS, t_sk[1], H_sk);
-    if (j < tr.n)
-        printf("    ours reaches held-out energy %.5f <= that after %zu steps, %.3f s: "
-               "%.1fx faster at equal held-out energy\n",
-               tr.H[j], tr.step[j], tr.t[j], t_sk[1] / tr.t[j]);
+    /* Not there in STEPS steps: go on (on a copy; inference used the
+       dictionary of STEPS steps) over the same batches again. */
+    gsl_matrix_memcpy(a.Plong, a.Phi);
+    l.Phi = a.Plong;
+    if (!(H_learn <= H_sk))
+        learn(&l, LONG_STEPS, H_sk);
+    const trace *tr = &l.tr;
+    size_t j = 0;
+    while (j < tr->n && tr->H[j] > H_sk)
+        j++;
+    if (j < tr->n)
+        printf("    ours reaches held-out energy %.5f <= that after %zu steps%s, %.3f s: "
+               "%.2fx scikit-learn's speed at equal held-out energy\n",
+               tr->H[j], tr->step[j], tr->step[j] > STEPS ? " (the batches taken again)" : "",
+               tr->t[j], t_sk[1] / tr->t[j]);
     else
-        printf("    ours does not reach that held-out energy in %d steps\n", STEPS);
+        printf("    ours does not reach that held-out energy in %d steps\n", LONG_STEPS);
     arrays_free(&a);
 }
 
