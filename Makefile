@@ -313,7 +313,16 @@ perl book/checklog.pl $2/$(basename $(notdir $1)).log >&2 $(if $(filter warn,$(L
 cp $2/$(basename $(notdir $1)).pdf $3
 endef
 
-build/book/weave.stamp: $(BOOK_NW) book/defs.pl book/uses.pl book/nwsplit.pl | deps
+# make starts prerequisites in the order they are listed: the longest
+# chapter programs first (chapter 4's Fashion-MNIST run takes about a
+# minute, chapter 6 about 15 s, chapter 5 about 9 s), then the other
+# figures, and the weave (8 s, wanted only by LaTeX) last, so that it
+# fills a core while chapter 4 runs instead of delaying its start.
+# make -j also starts whatever is ready whenever a core is free, so the
+# weave waits (order only) until the first of them is linked.
+LONGEST_FIRST := 4 6 5
+build/book/weave.stamp: $(BOOK_NW) book/defs.pl book/uses.pl book/nwsplit.pl \
+                        | deps $(BUILD)/chapter$(firstword $(LONGEST_FIRST))/link.stamp
 	@mkdir -p build/book/weave
 	@dup=$$(for f in $(BOOK_NW); do sed -n 's/^<<\(.*\)>>=$$/\1/p' $$f | sort -u; done | sort | uniq -d); \
 	if [ -n "$$dup" ]; then echo "chunk names defined in more than one file (name them apart): $$dup" >&2; exit 1; fi
@@ -328,12 +337,6 @@ build/book/chapters.tex: FORCE | deps
 build/book/appendix.tex: FORCE | deps
 	@mkdir -p $(@D) && printf '%s\n' $(foreach f,$(NW_CHAPTERS),'$(call appendix_of,$f,build/book/weave)') | cpif $@
 
-# make starts prerequisites in the order they are listed: the longest
-# chapter programs first (chapter 4's Fashion-MNIST run takes about a
-# minute, chapter 6 about 15 s, chapter 5 about 9 s), then the other
-# figures, and the weave (8 s, wanted only by LaTeX) last, so that it
-# fills a core while chapter 4 runs instead of delaying its start.
-LONGEST_FIRST := 4 6 5
 book/book.pdf: $(foreach c,$(LONGEST_FIRST),$(BUILD)/chapter$c/run.stamp) $(ALL_FIGS) $(ALL_NUMBERS) \
                book/book.tex build/book/chapters.tex build/book/appendix.tex build/book/weave.stamp \
                book/preamble.tex book/preface.tex book/appendix.tex book/backmatter.tex book/book.bib
