@@ -165,14 +165,19 @@ $(BUILD)/lib/tangle.stamp: $(NW_LIB) | deps
 
 $(addprefix $(BUILD)/lib/,$(LIB_ROOTS)): $(BUILD)/lib/tangle.stamp ;
 
-$(BUILD)/lib/%.o: $(BUILD)/lib/%.c | $(BUILD)/lib/tangle.stamp
+$(BUILD)/lib/%.o: $(BUILD)/lib/%.c $(BUILD)/cflags | $(BUILD)/lib/tangle.stamp
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(BUILD)/lib/plain-%.o: lib/%.c | $(BUILD)/lib/tangle.stamp
+$(BUILD)/lib/plain-%.o: lib/%.c $(BUILD)/cflags | $(BUILD)/lib/tangle.stamp
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(LIBCORE): $(LIB_OBJS)
 	rm -f $@ && ar rcD $@ $^
+
+# The compiler and its flags; rewritten only when they change, so that a
+# change of CFLAGS, or of the flags in this file, recompiles every object.
+$(BUILD)/cflags: FORCE | deps
+	@mkdir -p $(@D) && echo '$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL)' | cpif $@
 
 # Which CBLAS the programs link; rewritten only when the answer changes.
 $(BUILD)/blas: FORCE | deps
@@ -203,7 +208,7 @@ $$(B$1)/tangle.stamp: $2 | deps
 
 $$(B$1)/chapter$1.c $$(addprefix $$(B$1)/,$$(GP$1)): $$(B$1)/tangle.stamp ;
 
-$$(B$1)/chapter$1.o: $$(B$1)/chapter$1.c | $(BUILD)/lib/tangle.stamp
+$$(B$1)/chapter$1.o: $$(B$1)/chapter$1.c $(BUILD)/cflags | $(BUILD)/lib/tangle.stamp
 	$$(CC) $$(CPPFLAGS_ALL) $$(CFLAGS_ALL) -MMD -MP -c $$< -o $$@
 
 # Link afresh, but keep the old program when the new one is the same bytes:
@@ -359,7 +364,7 @@ $(BUILD)/tests/suites.h: $(TEST_SRCS) $(BENCH_SRCS) FORCE | deps
 	@{ sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(TEST_SRCS) /dev/null; \
 	   sed -n 's/^void \(bench_[a-z0-9_]*\)(void)$$/BENCH(\1)/p' $(BENCH_SRCS) /dev/null; } | cpif $@
 
-$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h | $(BUILD)/lib/tangle.stamp
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h $(BUILD)/cflags | $(BUILD)/lib/tangle.stamp
 	$(CC) $(CPPFLAGS_ALL) -I$(BUILD)/tests -Itests $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/runtests: $(BUILD)/tests/runtests.o $(BUILD)/tests/smoke.o $(TEST_OBJS) $(LIBCORE) \
