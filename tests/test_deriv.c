@@ -260,11 +260,21 @@ static void test_bad_input_is_reported(void)
     gsl_vector_set_all(x, 0.5);
     const gsl_multimin_function R = {rosenbrock, 3, NULL};
     CU_ASSERT_EQUAL(deriv_gradient(&R, x, 1e-5, g), GSL_EBADLEN);
+    gsl_vector_free(g);
+
+    /* A step that does not move its coordinate (0.5 + 1e-20 == 0.5) is
+       refused with GSL_EDOM, not GSL_EBADFUNC, and grad is not written. */
+    g = gsl_vector_alloc(3);
+    gsl_vector_set_all(g, 7.0);
+    CU_ASSERT_EQUAL(deriv_gradient(&R, x, 1e-20, g), GSL_EDOM);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(gsl_vector_get(g, i), 7.0);
     gsl_vector_free(x);
     gsl_vector_free(g);
 
     double h[2] = {1, 2}, e[2] = {0, NAN}, p;
     CU_ASSERT_EQUAL(deriv_observed_order(h, e, 2, &p), GSL_EDOM);
+    CU_ASSERT_EQUAL(deriv_observed_order(NULL, NULL, 0, &p), GSL_EDOM);
 }
 
 static void test_observed_order_of_a_power_law(void)
