@@ -4,6 +4,7 @@
  *   function: the measured order of e_(k+1) against e_k is 2;
  * - on the convex least-squares cost, gradient descent with a step below
  *   2/L never raises the cost, and with a step above 2/L it diverges;
+ * - a Hessian singular to working precision gives GSL_ESING;
  * - a mini-batch as large as the data set is full-batch descent;
  * - the data sets are what their contracts say. */
 #include <float.h>
@@ -163,6 +164,88 @@ static void test_hessian_by_differences(void)
     gsl_vector_free(x);
     gsl_matrix_free(q.A);
     gsl_rng_free(r);
+}
+
+/* f(x) = x^T A x / 2 + x_0, with the Hessian A given. */
+static int quad_fdf(const gsl_vector *x, const size_t *rows, size_t m, void *params,
+                    double *f, gsl_vector *grad)
+{
+    (void)rows, (void)m;
+    const gsl_matrix *A = params;
+    gsl_vector *Ax = gsl_vector_alloc(x->size);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, A, x, 0.0, Ax);
+    gsl_blas_ddot(x, Ax, f);
+    *f = *f / 2 + gsl_vector_get(x, 0);
+    if (grad) {
+        gsl_vector_memcpy(grad, Ax);
+        gsl_vector_set(grad, 0, gsl_vector_get(grad, 0) + 1);
+    }
+    gsl_vector_free(Ax);
+    return GSL_SUCCESS;
+}
+
+static int quad_hessian(const gsl_vector *x, void *params, gsl_matrix *H)
+{
+    (void)x;
+    return gsl_matrix_memcpy(H, params);
+}
+
+/* Newton's status for the Hessian A, from x = 0. */
+static int newton_on(gsl_matrix *A)
+{
+    optim_objective F = {A->size1, 1, quad_fdf, quad_hessian, A};
+    gsl_vector *x = gsl_vector_calloc(A->size1);
+    const int status = optim_newton(&F, x, 5, 0, 1e-5, NULL, NULL);
+    gsl_vector_free(x);
+    return status;
+}
+
+/* Singular means singular to working precision: a Hessian whose last pivot
+   is rounding error gives GSL_ESING though its determinant is not 0, and a
+   well-conditioned one whose determinant underflows to 0 does not. */
+static void test_newton_singular_hessian(void)
+{
+    gsl_matrix *A = gsl_matrix_alloc(2, 2);
+    gsl_matrix_set_all(A, 1.0);
+    gsl_matrix_set(A, 1, 1, 1 + DBL_EPSILON);       /* det = eps, not 0 */
+    CU_ASSERT_EQUAL(newton_on(A), GSL_ESING);
+    gsl_matrix_set(A, 1, 1, 1.0);                   /* exactly singular */
+    CU_ASSERT_EQUAL(newton_on(A), GSL_ESING);
+    gsl_matrix_set(A, 1, 1, 2.0);
+    CU_ASSERT_EQUAL(newton_on(A), GSL_SUCCESS);
+    gsl_matrix_free(A);
+    gsl_matrix *D = gsl_matrix_alloc(200, 200);     /* det = 1e-400 = 0 */
+    gsl_matrix_set_identity(D);
+    gsl_matrix_scale(D, 1e-2);
+    CU_ASSERT_EQUAL(newton_on(D), GSL_SUCCESS);
+    gsl_matrix_free(D);
+}
+
+static int count_calls(size_t step, size_t seen, const gsl_vector *x, void *arg)
+{
+    (void)seen, (void)x;
+    size_t *calls = arg;
+    CU_ASSERT_EQUAL(step, *calls);                  /* steps 0, 1, 2, ... */
+    ++*calls;
+    return 0;
+}
+
+/* The observer sees the start, even with no steps, and every update. */
+static void test_gd_observes_start(void)
+{
+    gsl_matrix *A = gsl_matrix_alloc(2, 2);
+    gsl_matrix_set_identity(A);
+    optim_objective F = {2, 1, quad_fdf, quad_hessian, A};
+    gsl_vector *x = gsl_vector_calloc(2);
+    size_t calls = 0;
+    CU_ASSERT_EQUAL(optim_gd(&F, x, 0.5, 0, count_calls, &calls), GSL_SUCCESS);
+    CU_ASSERT_EQUAL(calls, 1);
+    CU_ASSERT_EQUAL(gsl_vector_get(x, 0), 0.0);     /* no step taken */
+    calls = 0;
+    CU_ASSERT_EQUAL(optim_gd(&F, x, 0.5, 3, count_calls, &calls), GSL_SUCCESS);
+    CU_ASSERT_EQUAL(calls, 4);
+    gsl_vector_free(x);
+    gsl_matrix_free(A);
 }
 
 /* A linear layer on a noisy line in R^3: the least-squares cost, convex,
@@ -341,6 +424,8 @@ void suite_optim(void)
     CU_pSuite s = CU_add_suite("optim", NULL, NULL);
     CU_add_test(s, "Newton converges quadratically (measured)", test_newton_converges_quadratically);
     CU_add_test(s, "Hessian by differences of the gradient", test_hessian_by_differences);
+    CU_add_test(s, "a numerically singular Hessian gives GSL_ESING", test_newton_singular_hessian);
+    CU_add_test(s, "GD observes the start, even with no steps", test_gd_observes_start);
     CU_add_test(s, "GD never raises a convex cost for lr < 2/L", test_gd_monotone_below_two_over_L);
     CU_add_test(s, "a mini-batch of n is full-batch GD", test_full_minibatch_is_gd);
     CU_add_test(s, "seeded SGD descends and repeats", test_sgd_seeded);
