@@ -54,6 +54,10 @@ static void test_orders_and_equilibria(void)
         CU_ASSERT_TRUE(says(&r, "ch2-kind1", "stable")
                        && !says(&r, "ch2-kind1", "unstable"));
         CU_ASSERT_EQUAL(v(&r, "ch2-to-one"), 7);    /* every x0 > 0 */
+        CU_ASSERT_TRUE(says(&r, "ch2-logistic-ends", "-0.01$ runs off"));
+        /* Figure 2.5: h = 1.8 overshoots and swings back within it */
+        CU_ASSERT_TRUE(says(&r, "ch2-euler-seen", "swings back below"));
+        CU_ASSERT_TRUE(says(&r, "ch2-euler-fate", "settles at"));
         /* the pendulum: Euler's energy grows, rk8pd's swings keep it */
         CU_ASSERT_TRUE(v(&r, "ch2-pend-energy") > 1);
         CU_ASSERT_TRUE(fabs(v(&r, "ch2-swing-drift")) < 1e-8);
@@ -113,6 +117,7 @@ static void test_exercise_allee(void)
                        && !says(&r, "ch2-kind2", "unstable"));
         CU_ASSERT_TRUE(v(&r, "ch2-to-zero") > 1);
         CU_ASSERT_TRUE(v(&r, "ch2-to-one") < 7);
+        CU_ASSERT_FALSE(says(&r, "ch2-logistic-ends", "runs off"));
     }
     chapter_run_free(&r);
 }
@@ -191,6 +196,9 @@ static void test_momentum_claims(void)
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-speedup-theory"),
                                log(1 - sqrt(0.1)) / log(0.9), 0.06);
         CU_ASSERT_TRUE(v(&r, "ch2-speedup") < v(&r, "ch2-speedup-theory"));
+        CU_ASSERT_TRUE(v(&r, "ch2-speedup") > v(&r, "ch2-speedup-bottom"));
+        CU_ASSERT_TRUE(says(&r, "ch2-speedup-cmp", "less than"));
+        CU_ASSERT_TRUE(says(&r, "ch2-hb-crit", "does not overshoot"));
         CU_ASSERT_TRUE(v(&r, "ch2-hb-over1") > 0.05);
         CU_ASSERT_TRUE(v(&r, "ch2-hb-over2") < 1e-3);
         CU_ASSERT_TRUE(v(&r, "ch2-hb-steps3") < v(&r, "ch2-hb-steps0"));

@@ -330,7 +330,8 @@ static void test_fastest_learning_rate_is_one_over_curvature(void)
             CU_ASSERT(steps[2] < steps[i]);
 }
 
-/* The heavy ball with beta = 0 is ode_gradient_flow, bit for bit. */
+/* The heavy ball with beta = 0 has the iterates of ode_gradient_flow,
+ * bit for bit, and its statuses. */
 static double cubic_slope(double x, void *p)
 {
     (void)p;
@@ -358,6 +359,36 @@ static void test_heavy_ball_without_momentum_is_gradient_flow(void)
     CU_ASSERT_EQUAL(ode_heavy_ball(&dF, +1, 1.0, &o, &x, &n, NULL), GSL_EDOM);
 }
 
+/* A slope that is not finite is GSL_EBADFUNC in both flows, a finite one
+ * whose step overflows is GSL_ERUNAWAY in both; *x keeps its start. */
+static double nan_slope(double x, void *p)
+{
+    (void)p;
+    return x > 0.2 ? NAN : x;
+}
+
+static double huge_slope(double x, void *p)
+{
+    (void)x, (void)p;
+    return 1e308;
+}
+
+static void test_flow_failures_agree(void)
+{
+    const gsl_function bad = {nan_slope, NULL}, big = {huge_slope, NULL};
+    const ode_flow_options o = {0.5, 1e-10, INFINITY, 100};
+    double x = 0.1, y = 0.1;
+    size_t n, m;
+    CU_ASSERT_EQUAL(ode_gradient_flow(&bad, +1, &o, &x, &n, NULL), GSL_EBADFUNC);
+    CU_ASSERT_EQUAL(ode_heavy_ball(&bad, +1, 0.0, &o, &y, &m, NULL), GSL_EBADFUNC);
+    CU_ASSERT_EQUAL(n, m);
+    CU_ASSERT(x == 0.1 && y == 0.1);
+    const ode_flow_options w = {10, 1e-10, INFINITY, 100};
+    CU_ASSERT_EQUAL(ode_gradient_flow(&big, +1, &w, &x, &n, NULL), GSL_ERUNAWAY);
+    CU_ASSERT_EQUAL(ode_heavy_ball(&big, +1, 0.0, &w, &y, &m, NULL), GSL_ERUNAWAY);
+    CU_ASSERT(x == 0.1 && y == 0.1 && n == 0 && m == 0);
+}
+
 void suite_ode(void)
 {
     CU_pSuite s = CU_add_suite("ode", NULL, NULL);
@@ -375,4 +406,5 @@ void suite_ode(void)
     CU_add_test(s, "GSL's driver refuses a step and keeps the state", test_gsl_driver_refuses_and_keeps_state);
     CU_add_test(s, "the fastest learning rate is 1/|F''|", test_fastest_learning_rate_is_one_over_curvature);
     CU_add_test(s, "heavy ball with beta = 0 is gradient ascent", test_heavy_ball_without_momentum_is_gradient_flow);
+    CU_add_test(s, "a bad slope and an overflow: the same status in both flows", test_flow_failures_agree);
 }
