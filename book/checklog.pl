@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # checklog.pl LOG: fails (exit 1) on every overfull box over 1 pt that
 # LaTeX reports in LOG, naming the source file, its lines and the start of
-# the text that runs into the margin.
+# the text that runs into the margin, and on every float too large for
+# the page (LaTeX then holds it back to the end of the chapter).
 use strict;
 use warnings;
 
@@ -16,6 +17,12 @@ for my $i (0 .. $#lines) {
         while ($l =~ /(\((\.?\/?[\w\/.-]+\.\w+)?|\))/g) {
             if ($1 eq ')') { pop @stack } else { push @stack, $2 }
         }
+    }
+    if ($l =~ /^LaTeX Warning: Float too large for page by ([\d.]+pt) on input line (\d+)/) {
+        print "$file:$2: a figure or table is $1 too tall for the page; ",
+              "LaTeX moves it to the end of the chapter (shorten its caption)\n";
+        $bad = 1;
+        next;
     }
     next unless $l =~ /^Overfull \\[hv]box \(([\d.]+)pt too (?:wide|high)\)(.*)/;
     next if $1 <= 1;
