@@ -58,6 +58,12 @@ static void test_orders_and_equilibria(void)
         /* Figure 2.5: h = 1.8 overshoots and swings back within it */
         CU_ASSERT_TRUE(says(&r, "ch2-euler-seen", "swings back below"));
         CU_ASSERT_TRUE(says(&r, "ch2-euler-fate", "settles at"));
+        /* ... and every step lags behind on the rise: below x = 1/2 the
+         * curve is convex, and a tangent step ends below it */
+        CU_ASSERT_TRUE(says(&r, "ch2-euler-rise0", "lags behind"));
+        CU_ASSERT_TRUE(says(&r, "ch2-euler-rise2", "lags behind"));
+        CU_ASSERT_TRUE(says(&r, "ch2-logistic-below", "downwards"));
+        CU_ASSERT_TRUE(says(&r, "ch2-pend-spiral", "outwards"));
         /* the pendulum: Euler's energy grows, rk8pd's swings keep it */
         CU_ASSERT_TRUE(v(&r, "ch2-pend-energy") > 1);
         CU_ASSERT_TRUE(fabs(v(&r, "ch2-swing-drift")) < 1e-8);
@@ -118,6 +124,8 @@ static void test_exercise_allee(void)
         CU_ASSERT_TRUE(v(&r, "ch2-to-zero") > 1);
         CU_ASSERT_TRUE(v(&r, "ch2-to-one") < 7);
         CU_ASSERT_FALSE(says(&r, "ch2-logistic-ends", "runs off"));
+        /* with a > 0, x = 0 is stable: -0.01 comes back to it */
+        CU_ASSERT_TRUE(says(&r, "ch2-logistic-below", "returns to"));
     }
     chapter_run_free(&r);
 }
