@@ -275,18 +275,37 @@ static void stderr_line(const char *err, char *line, size_t len)
     line[strcspn(line, "\n")] = '\0';
 }
 
+/* Forks a child whose stderr goes to the file dir/.err. */
+static pid_t fork_to_err(void)
+{
+    char err[128];
+    snprintf(err, sizeof err, "%s/.err", dir);
+    const pid_t pid = fork();
+    if (pid == 0 && !freopen(err, "w", stderr))
+        _exit(9);
+    return pid;
+}
+
+/* Waits for a child of fork_to_err; its stderr, one line, into line.
+   Returns its exit status, -1 if it did not exit. */
+static int child_end(pid_t pid, char *line, size_t len)
+{
+    char err[128];
+    snprintf(err, sizeof err, "%s/.err", dir);
+    int status;
+    waitpid(pid, &status, 0);
+    stderr_line(err, line, len);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* A child begins a set over the old one, writes a file, and then takes
  * the failing step `how` (0: a table named without the prefix, 1: a
  * failed status through run_check, 2: no memory); returns its exit
  * status, and its stderr in line. */
 static int failing_step(int how, char *line, size_t len)
 {
-    char err[128];
-    snprintf(err, sizeof err, "%s/.err", dir);
-    pid_t pid = fork();
+    const pid_t pid = fork_to_err();
     if (pid == 0) {
-        if (!freopen(err, "w", stderr))
-            _exit(9);
         run_output *r = run_begin(dir, "ch9");
         if (!r)
             _exit(3);
@@ -299,10 +318,7 @@ static int failing_step(int how, char *line, size_t len)
             run_alloc(r, 0, sizeof(double));
         _exit(4);
     }
-    int status;
-    waitpid(pid, &status, 0);
-    stderr_line(err, line, len);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return child_end(pid, line, len);
 }
 
 static void test_a_failed_step_keeps_the_old_set(void)
@@ -331,12 +347,8 @@ static void test_a_failed_step_keeps_the_old_set(void)
 static const char *parse_error(const char *const args[])
 {
     static char line[512];
-    char err[128];
-    snprintf(err, sizeof err, "%s/.err", dir);
-    pid_t pid = fork();
+    const pid_t pid = fork_to_err();
     if (pid == 0) {
-        if (!freopen(err, "w", stderr))
-            _exit(9);
         double lr = 0.5;
         unsigned long batch = 10;
         const cli_option table[] = {
@@ -352,13 +364,10 @@ static const char *parse_error(const char *const args[])
         fflush(stderr);
         _exit(parsed);
     }
-    int status;
-    waitpid(pid, &status, 0);
-    stderr_line(err, line, sizeof line);
+    const int status = child_end(pid, line, sizeof line);
     if (strcmp(line, "more than one line") == 0)
         return line;
-    return WIFEXITED(status) && WEXITSTATUS(status) == CLI_EXIT_ERROR ? line
-                                                                        : "accepted";
+    return status == CLI_EXIT_ERROR ? line : "accepted";
 }
 
 static void test_options_name_what_was_wrong(void)
