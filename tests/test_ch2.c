@@ -74,6 +74,13 @@ static void test_orders_and_equilibria(void)
         /* the pendulum: Euler's energy grows, rk8pd's swings keep it */
         CU_ASSERT_TRUE(v(&r, "ch2-pend-energy") > 1);
         CU_ASSERT_TRUE(fabs(v(&r, "ch2-swing-drift")) < 1e-8);
+        /* without friction the linearised pendulum's Euler steps multiply
+         * its energy by exactly 1 + h^2 g/L each */
+        const double h = v(&r, "ch2-pend-h");
+        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-pend-energy-lin"),
+                               pow(1 + h * h * v(&r, "ch2-g"), v(&r, "ch2-pend-steps")),
+                               0.006);
+        CU_ASSERT_FALSE(says(&r, "ch2-rotation-shape", "swing"));
         /* the fastest learning rate is 1/|F''|, the threshold below 2 */
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-best-h"), 1, 0.11);
         CU_ASSERT_TRUE(v(&r, "ch2-threshold") < 2);
@@ -164,6 +171,10 @@ static void test_exercise_friction(void)
     if (ch2_run(&r, "--friction", "0.5", NULL, NULL)) {
         CU_ASSERT_TRUE(v(&r, "ch2-swing-drift") < -0.5);
         CU_ASSERT_TRUE(v(&r, "ch2-pend-energy") < 1);
+        /* ... the linearised pendulum with the same friction too, and the
+         * rotations slow down until they swing */
+        CU_ASSERT_TRUE(v(&r, "ch2-pend-energy-lin") < 1);
+        CU_ASSERT_TRUE(says(&r, "ch2-rotation-shape", "until they swing"));
     }
     chapter_run_free(&r);
 }
@@ -215,6 +226,7 @@ static void test_momentum_claims(void)
         CU_ASSERT_TRUE(says(&r, "ch2-speedup-cmp", "less than"));
         CU_ASSERT_TRUE(says(&r, "ch2-hb-crit", "does not overshoot"));
         CU_ASSERT_TRUE(v(&r, "ch2-hb-over1") > 0.05);
+        CU_ASSERT_TRUE(says(&r, "ch2-hb-light-over", "overshoots the top by"));
         CU_ASSERT_TRUE(v(&r, "ch2-hb-over2") < 1e-3);
         CU_ASSERT_TRUE(v(&r, "ch2-hb-steps3") < v(&r, "ch2-hb-steps0"));
         CU_ASSERT_TRUE(v(&r, "ch2-hb-steps3") > v(&r, "ch2-hb-steps2"));
@@ -222,6 +234,14 @@ static void test_momentum_claims(void)
                                v(&r, "ch2-beta-c"), 0.1);
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-bound-euler"), 2, 0.01);
         CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-bound-hb"), 3, 0.01);
+    }
+    chapter_run_free(&r);
+    /* with a rate so small that beta = 0.9 has real roots near the top,
+     * (1.9 - h k)^2 > 3.6, light friction does not overshoot, and the
+     * text does not say it does */
+    if (ch2_run(&r, "--hb-lr", "0.001", NULL, NULL)) {
+        CU_ASSERT_TRUE(v(&r, "ch2-hb-over1") == 0);
+        CU_ASSERT_TRUE(says(&r, "ch2-hb-light-over", "does not overshoot"));
     }
     chapter_run_free(&r);
 }
