@@ -605,3 +605,55 @@ void chapter_run_free(chapter_run *r)
         remove_tree(r->dir);
     r->dir[0] = '\0';
 }
+
+int chapter_ok(int n, const char *const args[], chapter_run *r)
+{
+    const int status = chapter_run_args(n, args, r);
+    CU_ASSERT_EQUAL(status, 0);
+    return status == 0;
+}
+
+int chapter_quick(int n, const char *const knobs[], chapter_run *r)
+{
+    const char *args[60] = {"--quick"};
+    for (int i = 0; knobs && knobs[i] && i < 58; i++)
+        args[i + 1] = knobs[i];
+    return chapter_ok(n, args, r);
+}
+
+static struct { chapter_run run; int made, ok; } bases[MAXCHAPTERS];
+
+const chapter_run *chapter_base(int n)
+{
+    if (n < 0 || n >= MAXCHAPTERS)
+        return NULL;
+    if (!bases[n].made) {
+        bases[n].made = 1;
+        bases[n].ok = chapter_quick(n, NULL, &bases[n].run);
+    }
+    return bases[n].ok ? &bases[n].run : NULL;
+}
+
+int chapter_base_free(void)
+{
+    for (int n = 0; n < MAXCHAPTERS; n++) {
+        if (bases[n].ok)
+            chapter_run_free(&bases[n].run);
+        bases[n].made = bases[n].ok = 0;
+    }
+    return 0;
+}
+
+double chapter_number(const chapter_run *r, const char *key)
+{
+    const double x = chapter_value(r, key);
+    CU_ASSERT_TRUE(isfinite(x));
+    return x;
+}
+
+int chapter_says(const chapter_run *r, const char *key, const char *word)
+{
+    char buf[512];
+    const char *t = chapter_text(r, key, buf, sizeof buf);
+    return t && strstr(t, word) != NULL;
+}

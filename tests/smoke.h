@@ -36,4 +36,29 @@ const char *chapter_text(const chapter_run *r, const char *key, char *buf,
 /* Removes the run's folder. */
 void chapter_run_free(chapter_run *r);
 
+/* chapter_run_args, with CUnit's assertion that the program exited 0.
+ * Returns 1 if it did, 0 otherwise. */
+int chapter_ok(int n, const char *const args[], chapter_run *r);
+
+/* chapter_ok with "--quick" before the knobs (NULL-terminated; NULL for
+ * none): the quick run that most claims and exercises are checked on. */
+int chapter_quick(int n, const char *const knobs[], chapter_run *r);
+
+/* The knobs of a call, as a NULL-terminated array in place:
+ * chapter_quick(2, KNOBS("--lr", "1.8"), &r). */
+#define KNOBS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* The quick run of chapter n without knobs, made at the first call and
+ * kept for the comparisons of the chapter's tests; NULL if it failed (it
+ * is not tried again).  chapter_base_free, a suite's clean-up, removes
+ * the kept runs. */
+const chapter_run *chapter_base(int n);
+int chapter_base_free(void);
+
+/* chapter_value, with CUnit's assertion that it is a finite number. */
+double chapter_number(const chapter_run *r, const char *key);
+
+/* Whether the run's text of key contains word (0 when key is missing). */
+int chapter_says(const chapter_run *r, const char *key, const char *word);
+
 #endif

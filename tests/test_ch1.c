@@ -1,5 +1,5 @@
 /* test_ch1.c: the claims and the exercises of chapter 1, checked by
- * running the chapter program with the exercises' knobs (chapter_run_args)
+ * running the chapter program with the exercises' knobs (chapter_quick)
  * or, for an exercise that edits a function, by the same change made in a
  * function here.  Each test asserts the direction that the text or the
  * exercise predicts, from mathematics, never from a stored past output.
@@ -13,33 +13,17 @@
 #include "deriv.h"
 #include "smoke.h"
 
-/* Runs chapter 1 with --quick and the given knobs (NULL-terminated). */
-static int ch1_run(chapter_run *r, const char *a1, const char *a2)
-{
-    const char *args[] = {"--quick", a1, a2, NULL};
-    const int status = chapter_run_args(1, args, r);
-    CU_ASSERT_EQUAL(status, 0);
-    return status == 0;
-}
-
-static double v(const chapter_run *r, const char *key)
-{
-    const double x = chapter_value(r, key);
-    CU_ASSERT_TRUE(isfinite(x));
-    return x;
-}
-
 /* The orders of section 1.2, measured by the program. */
 static void test_orders(void)
 {
     chapter_run r;
-    if (ch1_run(&r, NULL, NULL)) {
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch1-order-forward"), 1, 0.05);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch1-order-backward"), 1, 0.05);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch1-order-central"), 2, 0.05);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch1-order-second"), 2, 0.05);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch1-order-complex"), 2, 0.05);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch1-order-richardson"), 4, 0.1);
+    if (chapter_quick(1, NULL, &r)) {
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-forward"), 1, 0.05);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-backward"), 1, 0.05);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-central"), 2, 0.05);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-second"), 2, 0.05);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-complex"), 2, 0.05);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-richardson"), 4, 0.1);
     }
     chapter_run_free(&r);
 }
@@ -49,12 +33,14 @@ static void test_orders(void)
 static void test_secants_turn_towards_tangent(void)
 {
     chapter_run r;
-    if (ch1_run(&r, NULL, NULL)) {
+    if (chapter_quick(1, NULL, &r)) {
         const char *key[] = {"ch1-secant-0", "ch1-secant-1", "ch1-secant-2",
                              "ch1-secant-3"};
         for (int k = 1; k < 4; k++)
-            CU_ASSERT_TRUE(v(&r, key[k]) < v(&r, key[k - 1]));
-        CU_ASSERT_TRUE(v(&r, key[3]) > v(&r, "ch1-v0"));
+            CU_ASSERT_TRUE(chapter_number(&r, key[k])
+                           < chapter_number(&r, key[k - 1]));
+        CU_ASSERT_TRUE(chapter_number(&r, key[3])
+                       > chapter_number(&r, "ch1-v0"));
     }
     chapter_run_free(&r);
 }
@@ -67,17 +53,19 @@ static void test_model_predicts_rounding_and_best_step(void)
     static const char *const t0[] = {"1", "6"};
     for (int i = 0; i < 2; i++) {
         chapter_run r;
-        if (ch1_run(&r, "--t0", t0[i])) {
+        if (chapter_quick(1, KNOBS("--t0", t0[i]), &r)) {
             const char *m[] = {"forward", "central"};
             for (int j = 0; j < 2; j++) {
                 char a[64], b[64];
                 snprintf(a, sizeof a, "ch1-rounding-%s", m[j]);
-                CU_ASSERT_TRUE(v(&r, a) > 0.2 && v(&r, a) < 5);
+                CU_ASSERT_TRUE(chapter_number(&r, a) > 0.2
+                               && chapter_number(&r, a) < 5);
                 snprintf(a, sizeof a, "ch1-worst-ratio-%s", m[j]);
-                CU_ASSERT_TRUE(v(&r, a) < 10);
+                CU_ASSERT_TRUE(chapter_number(&r, a) < 10);
                 snprintf(a, sizeof a, "ch1-besth-%s", m[j]);
                 snprintf(b, sizeof b, "ch1-modelh-%s", m[j]);
-                const double q = v(&r, a) / v(&r, b);
+                const double q = chapter_number(&r, a)
+                                 / chapter_number(&r, b);
                 CU_ASSERT_TRUE(q > 1 / 3.0 && q < 3);
             }
         }
@@ -90,13 +78,13 @@ static void test_model_predicts_rounding_and_best_step(void)
 static void test_better_derivatives(void)
 {
     chapter_run r;
-    if (ch1_run(&r, NULL, NULL)) {
-        CU_ASSERT_TRUE(v(&r, "ch1-richardson-gain") > 10);
-        CU_ASSERT_TRUE(v(&r, "ch1-gsl-pessimism") > 1);
-        CU_ASSERT_TRUE(v(&r, "ch1-complex-floor") < 4);
-        CU_ASSERT_TRUE(v(&r, "ch1-complex-zeros") > 0);
-        CU_ASSERT_TRUE(v(&r, "ch1-minerr-central")
-                       < v(&r, "ch1-minerr-forward"));
+    if (chapter_quick(1, NULL, &r)) {
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-richardson-gain") > 10);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-gsl-pessimism") > 1);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-complex-floor") < 4);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-complex-zeros") > 0);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-minerr-central")
+                       < chapter_number(&r, "ch1-minerr-forward"));
     }
     chapter_run_free(&r);
 }
@@ -109,13 +97,13 @@ static void test_better_derivatives(void)
 static void test_second_difference_fails(void)
 {
     chapter_run r;
-    if (ch1_run(&r, NULL, NULL)) {
-        const double below = v(&r, "ch1-second-below"),
-                     zeros = v(&r, "ch1-second-zeros");
+    if (chapter_quick(1, NULL, &r)) {
+        const double below = chapter_number(&r, "ch1-second-below"),
+                     zeros = chapter_number(&r, "ch1-second-zeros");
         CU_ASSERT_TRUE(zeros > 0);
         CU_ASSERT_TRUE(zeros < below);
-        CU_ASSERT_TRUE(v(&r, "ch1-second-worst") > 1);
-        CU_ASSERT_TRUE(v(&r, "ch1-grad-vs-eps23") > 1);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-second-worst") > 1);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-grad-vs-eps23") > 1);
     }
     chapter_run_free(&r);
 }
@@ -125,8 +113,9 @@ static void test_second_difference_fails(void)
 static void test_gates_central_beats_forward(void)
 {
     chapter_run r;
-    if (ch1_run(&r, NULL, NULL))
-        CU_ASSERT_TRUE(v(&r, "ch1-gate-ctr") < v(&r, "ch1-gate-fwd"));
+    if (chapter_quick(1, NULL, &r))
+        CU_ASSERT_TRUE(chapter_number(&r, "ch1-gate-ctr")
+                       < chapter_number(&r, "ch1-gate-fwd"));
     chapter_run_free(&r);
 }
 
@@ -136,10 +125,12 @@ static void test_gates_central_beats_forward(void)
 static void test_exercise_quick_start(void)
 {
     chapter_run a, b;
-    if (ch1_run(&a, NULL, NULL) && ch1_run(&b, "--tau", "0.3")) {
-        CU_ASSERT_TRUE(v(&b, "ch1-gate-ctr") > v(&a, "ch1-gate-ctr"));
-        CU_ASSERT_TRUE(v(&b, "ch1-besth-forward")
-                       > 1.3 * v(&a, "ch1-besth-forward"));
+    if (chapter_quick(1, NULL, &a)
+        && chapter_quick(1, KNOBS("--tau", "0.3"), &b)) {
+        CU_ASSERT_TRUE(chapter_number(&b, "ch1-gate-ctr")
+                       > chapter_number(&a, "ch1-gate-ctr"));
+        CU_ASSERT_TRUE(chapter_number(&b, "ch1-besth-forward")
+                       > 1.3 * chapter_number(&a, "ch1-besth-forward"));
     }
     chapter_run_free(&a);
     chapter_run_free(&b);
@@ -151,11 +142,12 @@ static void test_exercise_quick_start(void)
 static void test_exercise_late_in_the_race(void)
 {
     chapter_run a, b;
-    if (ch1_run(&a, NULL, NULL) && ch1_run(&b, "--t0", "6")) {
-        const double f = v(&b, "ch1-besth-forward") /
-                         v(&a, "ch1-besth-forward"),
-                     c = v(&b, "ch1-besth-central") /
-                         v(&a, "ch1-besth-central");
+    if (chapter_quick(1, NULL, &a)
+        && chapter_quick(1, KNOBS("--t0", "6"), &b)) {
+        const double f = chapter_number(&b, "ch1-besth-forward") /
+                         chapter_number(&a, "ch1-besth-forward"),
+                     c = chapter_number(&b, "ch1-besth-central") /
+                         chapter_number(&a, "ch1-besth-central");
         CU_ASSERT_TRUE(c > 1);
         CU_ASSERT_TRUE(f > c);
     }
@@ -232,12 +224,13 @@ static void test_exercise_backward_second_difference(void)
 static void test_exercise_gradient_step(void)
 {
     chapter_run a, b, c;
-    if (ch1_run(&a, NULL, NULL) && ch1_run(&b, "--grad-step", "1e-8")
-        && ch1_run(&c, "--grad-step", "1e-2")) {
-        const double m = v(&a, "ch1-grad-median");
-        CU_ASSERT_TRUE(v(&b, "ch1-grad-median") > 10 * m);
-        CU_ASSERT_TRUE(v(&c, "ch1-grad-median") > 10 * m);
-        CU_ASSERT_TRUE(m < 100 * v(&a, "ch1-eps23"));
+    if (chapter_quick(1, NULL, &a)
+        && chapter_quick(1, KNOBS("--grad-step", "1e-8"), &b)
+        && chapter_quick(1, KNOBS("--grad-step", "1e-2"), &c)) {
+        const double m = chapter_number(&a, "ch1-grad-median");
+        CU_ASSERT_TRUE(chapter_number(&b, "ch1-grad-median") > 10 * m);
+        CU_ASSERT_TRUE(chapter_number(&c, "ch1-grad-median") > 10 * m);
+        CU_ASSERT_TRUE(m < 100 * chapter_number(&a, "ch1-eps23"));
     }
     chapter_run_free(&a);
     chapter_run_free(&b);

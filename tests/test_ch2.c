@@ -1,40 +1,16 @@
 /* test_ch2.c: the claims and the exercises of chapter 2, checked by
  * running the chapter program with the exercises' knobs
- * (chapter_run_args), and the heavy ball's stability bound and speed-up
+ * (chapter_quick), and the heavy ball's stability bound and speed-up
  * by in-process calls of the ode module.  Each test asserts the direction
  * that the text or the exercise predicts, from mathematics.
  */
 #include <CUnit/CUnit.h>
 #include <math.h>
-#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
 #include "ode.h"
 #include "smoke.h"
-
-static int ch2_run(chapter_run *r, const char *a1, const char *a2,
-                   const char *a3, const char *a4)
-{
-    const char *args[] = {"--quick", a1, a2, a3, a4, NULL};
-    const int status = chapter_run_args(2, args, r);
-    CU_ASSERT_EQUAL(status, 0);
-    return status == 0;
-}
-
-static double v(const chapter_run *r, const char *key)
-{
-    const double x = chapter_value(r, key);
-    CU_ASSERT_TRUE(isfinite(x));
-    return x;
-}
-
-static int says(const chapter_run *r, const char *key, const char *word)
-{
-    char buf[512];
-    const char *t = chapter_text(r, key, buf, sizeof buf);
-    return t && strstr(t, word) != NULL;
-}
 
 /* Sections 2.4-2.5: Euler has order 1, rk4 order 4; the equilibria of the
  * logistic equation are 0 (unstable) and 1 (stable); halving h halves
@@ -42,52 +18,53 @@ static int says(const chapter_run *r, const char *key, const char *word)
 static void test_orders_and_equilibria(void)
 {
     chapter_run r;
-    if (ch2_run(&r, NULL, NULL, NULL, NULL)) {
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-order-euler"), 1, 0.05);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-order-rk4"), 4, 0.1);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-halving-ratio"), 2, 0.05);
+    if (chapter_quick(2, NULL, &r)) {
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-order-euler"), 1, 0.05);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-order-rk4"), 4, 0.1);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-halving-ratio"), 2, 0.05);
         /* Figure 2.6: the floor is rounding, a few ulps of x(T) */
-        CU_ASSERT_TRUE(v(&r, "ch2-floor-ulps") >= 0.5);
-        CU_ASSERT_TRUE(v(&r, "ch2-floor-ulps") <= 4);
-        CU_ASSERT_EQUAL(v(&r, "ch2-neq"), 2);
-        CU_ASSERT_TRUE(says(&r, "ch2-kind0", "unstable"));
-        CU_ASSERT_TRUE(says(&r, "ch2-kind1", "stable")
-                       && !says(&r, "ch2-kind1", "unstable"));
-        CU_ASSERT_EQUAL(v(&r, "ch2-to-one"), 7);    /* every x0 > 0 */
-        CU_ASSERT_TRUE(says(&r, "ch2-logistic-ends", "-0.01$ runs off"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-floor-ulps") >= 0.5);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-floor-ulps") <= 4);
+        CU_ASSERT_EQUAL(chapter_number(&r, "ch2-neq"), 2);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-kind0", "unstable"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-kind1", "stable")
+                       && !chapter_says(&r, "ch2-kind1", "unstable"));
+        CU_ASSERT_EQUAL(chapter_number(&r, "ch2-to-one"), 7);    /* every x0 > 0 */
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-logistic-ends", "-0.01$ runs off"));
         /* Figure 2.5: h = 1.8 overshoots and swings back within it */
-        CU_ASSERT_TRUE(says(&r, "ch2-euler-seen", "swings back below"));
-        CU_ASSERT_TRUE(says(&r, "ch2-euler-fate", "settles at"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-euler-seen", "swings back below"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-euler-fate", "settles at"));
         /* ... and every step lags behind on the rise: below x = 1/2 the
          * curve is convex, and a tangent step ends below it (the text
          * says it for the smallest step; a larger one that rose the same
          * way only "passes that point" later) */
-        CU_ASSERT_TRUE(says(&r, "ch2-euler-rise2", "lags behind"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-euler-rise2", "lags behind"));
         for (int k = 0; k < 2; k++) {
             char key[32];
             snprintf(key, sizeof key, "ch2-euler-rise%d", k);
-            CU_ASSERT_TRUE(says(&r, key, "passes that point")
-                           || says(&r, key, "lags behind"));
+            CU_ASSERT_TRUE(chapter_says(&r, key, "passes that point")
+                           || chapter_says(&r, key, "lags behind"));
         }
-        CU_ASSERT_TRUE(says(&r, "ch2-logistic-below", "downwards"));
-        CU_ASSERT_TRUE(says(&r, "ch2-pend-spiral", "outwards"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-logistic-below", "downwards"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-pend-spiral", "outwards"));
         /* the pendulum: Euler's energy grows, rk8pd's swings keep it */
-        CU_ASSERT_TRUE(v(&r, "ch2-pend-energy") > 1);
-        CU_ASSERT_TRUE(fabs(v(&r, "ch2-swing-drift")) < 1e-8);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-pend-energy") > 1);
+        CU_ASSERT_TRUE(fabs(chapter_number(&r, "ch2-swing-drift")) < 1e-8);
         /* without friction the linearised pendulum's Euler steps multiply
          * its energy by exactly 1 + h^2 g/L each */
-        const double h = v(&r, "ch2-pend-h");
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-pend-energy-lin"),
-                               pow(1 + h * h * v(&r, "ch2-g"), v(&r, "ch2-pend-steps")),
+        const double h = chapter_number(&r, "ch2-pend-h");
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-pend-energy-lin"),
+                               pow(1 + h * h * chapter_number(&r, "ch2-g"),
+                                   chapter_number(&r, "ch2-pend-steps")),
                                0.006);
-        CU_ASSERT_FALSE(says(&r, "ch2-rotation-shape", "swing"));
+        CU_ASSERT_FALSE(chapter_says(&r, "ch2-rotation-shape", "swing"));
         /* the fastest learning rate is 1/|F''|, the threshold below 2 */
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-best-h"), 1, 0.11);
-        CU_ASSERT_TRUE(v(&r, "ch2-threshold") < 2);
-        CU_ASSERT_TRUE(v(&r, "ch2-threshold") > 1.99);
-        CU_ASSERT_TRUE(says(&r, "ch2-ascent-story", "without overshooting"));
-        CU_ASSERT_TRUE(says(&r, "ch2-rate2-end", "gave up"));
-        CU_ASSERT_TRUE(says(&r, "ch2-rate3-end", "diverged"));
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-best-h"), 1, 0.11);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-threshold") < 2);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-threshold") > 1.99);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-ascent-story", "without overshooting"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-rate2-end", "gave up"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-rate3-end", "diverged"));
     }
     chapter_run_free(&r);
 }
@@ -96,12 +73,13 @@ static void test_orders_and_equilibria(void)
 static void test_learning_rate_knob(void)
 {
     chapter_run a, b, c;
-    if (ch2_run(&a, "--lr", "1.8", NULL, NULL))
-        CU_ASSERT_TRUE(says(&a, "ch2-ascent-story", "overshoot the maximum,"));
-    if (ch2_run(&b, "--lr", "2.3", NULL, NULL))
-        CU_ASSERT_TRUE(says(&b, "ch2-ascent-end", "gave up"));
-    if (ch2_run(&c, "--lr", "3.2", NULL, NULL))
-        CU_ASSERT_TRUE(says(&c, "ch2-ascent-end", "diverged"));
+    if (chapter_quick(2, KNOBS("--lr", "1.8"), &a))
+        CU_ASSERT_TRUE(chapter_says(&a, "ch2-ascent-story",
+                                    "overshoot the maximum,"));
+    if (chapter_quick(2, KNOBS("--lr", "2.3"), &b))
+        CU_ASSERT_TRUE(chapter_says(&b, "ch2-ascent-end", "gave up"));
+    if (chapter_quick(2, KNOBS("--lr", "3.2"), &c))
+        CU_ASSERT_TRUE(chapter_says(&c, "ch2-ascent-end", "diverged"));
     chapter_run_free(&a);
     chapter_run_free(&b);
     chapter_run_free(&c);
@@ -112,12 +90,12 @@ static void test_learning_rate_knob(void)
 static void test_exercise_large_euler_steps(void)
 {
     chapter_run a, b, c;
-    if (ch2_run(&a, "--euler-h", "2.2", NULL, NULL))
-        CU_ASSERT_EQUAL(v(&a, "ch2-euler-period"), 2);
-    if (ch2_run(&b, "--euler-h", "2.5", NULL, NULL))
-        CU_ASSERT_EQUAL(v(&b, "ch2-euler-period"), 4);
-    if (ch2_run(&c, NULL, NULL, NULL, NULL))
-        CU_ASSERT_EQUAL(v(&c, "ch2-euler-period"), 1);
+    if (chapter_quick(2, KNOBS("--euler-h", "2.2"), &a))
+        CU_ASSERT_EQUAL(chapter_number(&a, "ch2-euler-period"), 2);
+    if (chapter_quick(2, KNOBS("--euler-h", "2.5"), &b))
+        CU_ASSERT_EQUAL(chapter_number(&b, "ch2-euler-period"), 4);
+    if (chapter_quick(2, NULL, &c))
+        CU_ASSERT_EQUAL(chapter_number(&c, "ch2-euler-period"), 1);
     chapter_run_free(&a);
     chapter_run_free(&b);
     chapter_run_free(&c);
@@ -128,18 +106,18 @@ static void test_exercise_large_euler_steps(void)
 static void test_exercise_allee(void)
 {
     chapter_run r;
-    if (ch2_run(&r, "--allee", "0.3", NULL, NULL)) {
-        CU_ASSERT_EQUAL(v(&r, "ch2-neq"), 3);
-        CU_ASSERT_TRUE(says(&r, "ch2-kind0", "stable")
-                       && !says(&r, "ch2-kind0", "unstable"));
-        CU_ASSERT_TRUE(says(&r, "ch2-kind1", "unstable"));
-        CU_ASSERT_TRUE(says(&r, "ch2-kind2", "stable")
-                       && !says(&r, "ch2-kind2", "unstable"));
-        CU_ASSERT_TRUE(v(&r, "ch2-to-zero") > 1);
-        CU_ASSERT_TRUE(v(&r, "ch2-to-one") < 7);
-        CU_ASSERT_FALSE(says(&r, "ch2-logistic-ends", "runs off"));
+    if (chapter_quick(2, KNOBS("--allee", "0.3"), &r)) {
+        CU_ASSERT_EQUAL(chapter_number(&r, "ch2-neq"), 3);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-kind0", "stable")
+                       && !chapter_says(&r, "ch2-kind0", "unstable"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-kind1", "unstable"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-kind2", "stable")
+                       && !chapter_says(&r, "ch2-kind2", "unstable"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-to-zero") > 1);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-to-one") < 7);
+        CU_ASSERT_FALSE(chapter_says(&r, "ch2-logistic-ends", "runs off"));
         /* with a > 0, x = 0 is stable: -0.01 comes back to it */
-        CU_ASSERT_TRUE(says(&r, "ch2-logistic-below", "returns to"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-logistic-below", "returns to"));
     }
     chapter_run_free(&r);
 }
@@ -150,12 +128,12 @@ static void test_exercise_allee(void)
 static void test_exercise_pendulum_by_euler(void)
 {
     chapter_run a, b, c;
-    if (ch2_run(&a, "--portrait-euler", NULL, NULL, NULL))
-        CU_ASSERT_TRUE(v(&a, "ch2-swing-drift") > 0.1);
-    if (ch2_run(&b, NULL, NULL, NULL, NULL)
-        && ch2_run(&c, "--pend-h", "0.005", NULL, NULL)) {
-        const double q = log(v(&c, "ch2-pend-energy")) /
-                         log(v(&b, "ch2-pend-energy"));
+    if (chapter_quick(2, KNOBS("--portrait-euler"), &a))
+        CU_ASSERT_TRUE(chapter_number(&a, "ch2-swing-drift") > 0.1);
+    if (chapter_quick(2, NULL, &b)
+        && chapter_quick(2, KNOBS("--pend-h", "0.005"), &c)) {
+        const double q = log(chapter_number(&c, "ch2-pend-energy")) /
+                         log(chapter_number(&b, "ch2-pend-energy"));
         CU_ASSERT_TRUE(q > 0.4 && q < 0.6);
     }
     chapter_run_free(&a);
@@ -168,13 +146,13 @@ static void test_exercise_pendulum_by_euler(void)
 static void test_exercise_friction(void)
 {
     chapter_run r;
-    if (ch2_run(&r, "--friction", "0.5", NULL, NULL)) {
-        CU_ASSERT_TRUE(v(&r, "ch2-swing-drift") < -0.5);
-        CU_ASSERT_TRUE(v(&r, "ch2-pend-energy") < 1);
+    if (chapter_quick(2, KNOBS("--friction", "0.5"), &r)) {
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-swing-drift") < -0.5);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-pend-energy") < 1);
         /* ... the linearised pendulum with the same friction too, and the
          * rotations slow down until they swing */
-        CU_ASSERT_TRUE(v(&r, "ch2-pend-energy-lin") < 1);
-        CU_ASSERT_TRUE(says(&r, "ch2-rotation-shape", "until they swing"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-pend-energy-lin") < 1);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-rotation-shape", "until they swing"));
     }
     chapter_run_free(&r);
 }
@@ -184,9 +162,9 @@ static void test_exercise_friction(void)
 static void test_exercise_rk2(void)
 {
     chapter_run r;
-    if (ch2_run(&r, "--rk2", NULL, NULL, NULL)) {
-        CU_ASSERT_EQUAL(v(&r, "ch2-evals-rk2"), 3);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-order-rk2"), 3, 0.15);
+    if (chapter_quick(2, KNOBS("--rk2"), &r)) {
+        CU_ASSERT_EQUAL(chapter_number(&r, "ch2-evals-rk2"), 3);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-order-rk2"), 3, 0.15);
     }
     chapter_run_free(&r);
 }
@@ -197,15 +175,15 @@ static void test_exercise_rk2(void)
 static void test_exercise_sharper_peak(void)
 {
     chapter_run a, b;
-    if (ch2_run(&a, "--peak", "4", "--lr", "0.2")) {
-        CU_ASSERT_DOUBLE_EQUAL(v(&a, "ch2-best-h"), 0.25, 0.03);
-        CU_ASSERT_TRUE(v(&a, "ch2-threshold") < 0.5);
-        CU_ASSERT_TRUE(v(&a, "ch2-threshold") > 0.49);
-        CU_ASSERT_DOUBLE_EQUAL(v(&a, "ch2-lr-bound"), 0.5, 1e-9);
-        CU_ASSERT_TRUE(says(&a, "ch2-ascent-end", "converged"));
+    if (chapter_quick(2, KNOBS("--peak", "4", "--lr", "0.2"), &a)) {
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&a, "ch2-best-h"), 0.25, 0.03);
+        CU_ASSERT_TRUE(chapter_number(&a, "ch2-threshold") < 0.5);
+        CU_ASSERT_TRUE(chapter_number(&a, "ch2-threshold") > 0.49);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&a, "ch2-lr-bound"), 0.5, 1e-9);
+        CU_ASSERT_TRUE(chapter_says(&a, "ch2-ascent-end", "converged"));
     }
-    if (ch2_run(&b, "--peak", "4", NULL, NULL))
-        CU_ASSERT_FALSE(says(&b, "ch2-ascent-end", "converged"));
+    if (chapter_quick(2, KNOBS("--peak", "4"), &b))
+        CU_ASSERT_FALSE(chapter_says(&b, "ch2-ascent-end", "converged"));
     chapter_run_free(&a);
     chapter_run_free(&b);
 }
@@ -216,32 +194,37 @@ static void test_exercise_sharper_peak(void)
 static void test_momentum_claims(void)
 {
     chapter_run r;
-    if (ch2_run(&r, NULL, NULL, NULL, NULL)) {
-        CU_ASSERT_TRUE(v(&r, "ch2-speedup") > 2);
+    if (chapter_quick(2, NULL, &r)) {
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-speedup") > 2);
         /* near the top: log(1 - sqrt(h k)) / log(1 - h k), 3.6 for 0.1 */
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-speedup-theory"),
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-speedup-theory"),
                                log(1 - sqrt(0.1)) / log(0.9), 0.06);
-        CU_ASSERT_TRUE(v(&r, "ch2-speedup") < v(&r, "ch2-speedup-theory"));
-        CU_ASSERT_TRUE(v(&r, "ch2-speedup") > v(&r, "ch2-speedup-bottom"));
-        CU_ASSERT_TRUE(says(&r, "ch2-speedup-cmp", "less than"));
-        CU_ASSERT_TRUE(says(&r, "ch2-hb-crit", "does not overshoot"));
-        CU_ASSERT_TRUE(v(&r, "ch2-hb-over1") > 0.05);
-        CU_ASSERT_TRUE(says(&r, "ch2-hb-light-over", "overshoots the top by"));
-        CU_ASSERT_TRUE(v(&r, "ch2-hb-over2") < 1e-3);
-        CU_ASSERT_TRUE(v(&r, "ch2-hb-steps3") < v(&r, "ch2-hb-steps0"));
-        CU_ASSERT_TRUE(v(&r, "ch2-hb-steps3") > v(&r, "ch2-hb-steps2"));
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-hb-best-beta"),
-                               v(&r, "ch2-beta-c"), 0.1);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-bound-euler"), 2, 0.01);
-        CU_ASSERT_DOUBLE_EQUAL(v(&r, "ch2-bound-hb"), 3, 0.01);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-speedup")
+                       < chapter_number(&r, "ch2-speedup-theory"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-speedup")
+                       > chapter_number(&r, "ch2-speedup-bottom"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-speedup-cmp", "less than"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-hb-crit", "does not overshoot"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-hb-over1") > 0.05);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-hb-light-over",
+                                    "overshoots the top by"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-hb-over2") < 1e-3);
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-hb-steps3")
+                       < chapter_number(&r, "ch2-hb-steps0"));
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-hb-steps3")
+                       > chapter_number(&r, "ch2-hb-steps2"));
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-hb-best-beta"),
+                               chapter_number(&r, "ch2-beta-c"), 0.1);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-bound-euler"), 2, 0.01);
+        CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-bound-hb"), 3, 0.01);
     }
     chapter_run_free(&r);
     /* with a rate so small that beta = 0.9 has real roots near the top,
      * (1.9 - h k)^2 > 3.6, light friction does not overshoot, and the
      * text does not say it does */
-    if (ch2_run(&r, "--hb-lr", "0.001", NULL, NULL)) {
-        CU_ASSERT_TRUE(v(&r, "ch2-hb-over1") == 0);
-        CU_ASSERT_TRUE(says(&r, "ch2-hb-light-over", "does not overshoot"));
+    if (chapter_quick(2, KNOBS("--hb-lr", "0.001"), &r)) {
+        CU_ASSERT_TRUE(chapter_number(&r, "ch2-hb-over1") == 0);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-hb-light-over", "does not overshoot"));
     }
     chapter_run_free(&r);
 }

@@ -1,5 +1,6 @@
 /* test_ch3.c: chapter 3's claims and exercises, run through the chapter
- * program (quick, plus the knobs each claim needs).
+ * program (its full run, without --quick, plus the knobs each claim
+ * needs: chapter_ok).
  *
  * - non-convexity: at least two distinct minima (not copies under the 48
  *   symmetries, costs apart), each with a positive definite Hessian; some
@@ -19,7 +20,6 @@
  *   origin with Hessian eigenvalues -1 and +1, a chord above the graph. */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <CUnit/CUnit.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_eigen.h>
@@ -30,19 +30,11 @@
 #include "optim.h"
 #include "smoke.h"
 
-/* The value key of one quick run of chapter 3 with args (NULL-ended). */
-static int run3(const char *const args[], chapter_run *r)
-{
-    const int status = chapter_run_args(3, args, r);
-    CU_ASSERT_EQUAL(status, 0);
-    return status;
-}
-
 static void test_minima_are_distinct_and_the_saddle_has_index_one(void)
 {
     chapter_run r;
     const char *const args[] = {NULL};
-    if (run3(args, &r) == 0) {
+    if (chapter_ok(3, args, &r)) {
         CU_ASSERT(chapter_value(&r, "ch3-min-distinct") >= 2);
         CU_ASSERT(chapter_value(&r, "ch3-min-dist") > 0.1);
         CU_ASSERT(fabs(chapter_value(&r, "ch3-min-cost-2")
@@ -66,7 +58,7 @@ static void test_xor_linear_stuck_at_one_eighth_sigmoid_solves_it(void)
 {
     chapter_run r;
     const char *const args[] = {"--steps", "4000", NULL};
-    if (run3(args, &r) == 0) {
+    if (chapter_ok(3, args, &r)) {
         const double C = chapter_value(&r, "ch3-xor-linear");
         CU_ASSERT(C >= 0.125 - 1e-6);
         CU_ASSERT(C < 0.126);
@@ -80,7 +72,7 @@ static void test_smaller_batches_win_per_unit_of_work(void)
 {
     chapter_run r;
     const char *const args[] = {"--epochs", "50", NULL};
-    if (run3(args, &r) == 0) {
+    if (chapter_ok(3, args, &r)) {
         const double full = chapter_value(&r, "ch3-batch-cost-full"),
                      mini = chapter_value(&r, "ch3-batch-cost-mini"),
                      sgd = chapter_value(&r, "ch3-batch-cost-sgd");
@@ -95,7 +87,7 @@ static void test_exercise_rate_on_the_bound(void)
 {
     chapter_run r, d;
     const char *const on[] = {"--lr-top", "1", NULL}, *const none[] = {NULL};
-    if (run3(on, &r) == 0 && run3(none, &d) == 0) {
+    if (chapter_ok(3, on, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(fabs(chapter_value(&r, "ch3-line-growth") - 1) < 1e-9);
         const double s = chapter_value(&r, "ch3-lr-start"),
                      f = chapter_value(&r, "ch3-lr-final-3");
@@ -112,7 +104,7 @@ static void test_exercise_centred_inputs(void)
 {
     chapter_run r, d;
     const char *const c[] = {"--shift", "0", NULL}, *const none[] = {NULL};
-    if (run3(c, &r) == 0 && run3(none, &d) == 0) {
+    if (chapter_ok(3, c, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(chapter_value(&r, "ch3-line-kappa") < 5);
         CU_ASSERT(chapter_value(&d, "ch3-line-kappa") > 10);
         CU_ASSERT(chapter_value(&r, "ch3-lr-final-0")
@@ -122,11 +114,8 @@ static void test_exercise_centred_inputs(void)
         /* the optimum 2/(L + mu) moves away from the bound 2/L, and the
            text's phrases say so */
         CU_ASSERT(chapter_value(&r, "ch3-line-star") < 0.8);
-        char b[200];
-        const char *shape = chapter_text(&r, "ch3-bowl-shape", b, sizeof b);
-        CU_ASSERT(shape && strstr(shape, "short"));
-        const char *why = chapter_text(&r, "ch3-line-star-why", b, sizeof b);
-        CU_ASSERT(why && strstr(why, "well below"));
+        CU_ASSERT(chapter_says(&r, "ch3-bowl-shape", "short"));
+        CU_ASSERT(chapter_says(&r, "ch3-line-star-why", "well below"));
     }
     chapter_run_free(&r), chapter_run_free(&d);
 }
@@ -138,7 +127,7 @@ static void test_exercise_bigger_batch_smaller_rate(void)
     chapter_run r, d;
     const char *const x[] = {"--batch", "50", "--lr", "0.1", NULL},
                *const dflt[] = {NULL};
-    if (run3(x, &r) == 0 && run3(dflt, &d) == 0) {
+    if (chapter_ok(3, x, &r) && chapter_ok(3, dflt, &d)) {
         CU_ASSERT(chapter_value(&r, "ch3-batch-cost-full")
                   > chapter_value(&d, "ch3-batch-cost-full"));
         CU_ASSERT(chapter_value(&r, "ch3-batch-cost-mini")
@@ -154,7 +143,7 @@ static void test_exercise_forward_differences(void)
 {
     chapter_run r, d;
     const char *const f[] = {"--forward", NULL}, *const none[] = {NULL};
-    if (run3(f, &r) == 0 && run3(none, &d) == 0) {
+    if (chapter_ok(3, f, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(fabs(chapter_value(&r, "ch3-jac-order") - 1) < 0.3);
         CU_ASSERT(fabs(chapter_value(&d, "ch3-jac-order") - 2) < 0.3);
         CU_ASSERT(chapter_value(&r, "ch3-jac-best-err")
@@ -171,7 +160,7 @@ static void test_exercise_slope_bug(void)
     chapter_run r, d;
     const char *const b[] = {"--slope-bug", "1e-6", NULL},
                *const none[] = {NULL};
-    if (run3(b, &r) == 0 && run3(none, &d) == 0) {
+    if (chapter_ok(3, b, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(fabs(chapter_value(&r, "ch3-taylor-order2-low") - 1) < 0.3);
         CU_ASSERT(fabs(chapter_value(&d, "ch3-taylor-order2-low") - 2) < 0.3);
         /* Without the bug the remainder leaves the quadratic where that
@@ -194,9 +183,9 @@ static void test_exercise_two_hidden_units(void)
     chapter_run r, s;
     const char *const h[] = {"--xor-hidden", "2", NULL},
                       *const h2[] = {"--xor-hidden", "2", "--seed", "2", NULL};
-    if (run3(h, &r) == 0)
+    if (chapter_ok(3, h, &r))
         CU_ASSERT(chapter_value(&r, "ch3-xor-linear") >= 0.125 - 1e-6);
-    if (run3(h2, &s) == 0) {
+    if (chapter_ok(3, h2, &s)) {
         CU_ASSERT(chapter_value(&s, "ch3-xor-hidden") == 2);
         CU_ASSERT(chapter_value(&s, "ch3-xor-linear") >= 0.125 - 1e-6);
     }
@@ -289,7 +278,7 @@ static void test_critical_points_checked_from_the_files(void)
     chapter_run r;
     const char *const args[] = {NULL};
     double xy[80], t[30];
-    if (run3(args, &r) != 0) {
+    if (!chapter_ok(3, args, &r)) {
         chapter_run_free(&r);
         return;
     }

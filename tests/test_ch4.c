@@ -20,33 +20,9 @@
 #include "testutil.h"
 #include "train.h"
 
-/* A quick run of chapter 4 with the knobs args (NULL-ended). */
-static int run4(const char *const args[], chapter_run *r)
-{
-    const char *all[8] = {"--quick"};
-    for (int i = 0; args[i] && i < 6; i++)
-        all[i + 1] = args[i];
-    const int status = chapter_run_args(4, all, r);
-    CU_ASSERT_EQUAL(status, 0);
-    return status;
-}
-
-/* The default quick run, made once and kept for the comparisons. */
-static chapter_run base;
-static int base_status = -2;
-
-static const chapter_run *base_run(void)
-{
-    if (base_status == -2) {
-        const char *const args[] = {NULL};
-        base_status = run4(args, &base);
-    }
-    return base_status == 0 ? &base : NULL;
-}
-
 static void test_default_claims(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(4);
     if (!r)
         return;
     CU_ASSERT(chapter_value(r, "ch4-cost-fwd-err") < 1e-10);
@@ -71,10 +47,10 @@ static void test_default_claims(void)
    ratio at depth 10. */
 static void test_exercise_depth_20(void)
 {
-    const chapter_run *b = base_run();
+    const chapter_run *b = chapter_base(4);
     chapter_run r;
     const char *const args[] = {"--depth", "20", NULL};
-    if (!b || run4(args, &r) != 0)
+    if (!b || !chapter_quick(4, args, &r))
         return;
     const double ratio = chapter_value(&r, "ch4-vanish-sigmoid"),
                  f = chapter_value(&r, "ch4-vanish-per-layer");
@@ -86,10 +62,10 @@ static void test_exercise_depth_20(void)
 /* Exercise 3: at gain 1.5 both chains still grow, but slower. */
 static void test_exercise_gain(void)
 {
-    const chapter_run *b = base_run();
+    const chapter_run *b = chapter_base(4);
     chapter_run r;
     const char *const args[] = {"--gain", "1.5", NULL};
-    if (!b || run4(args, &r) != 0)
+    if (!b || !chapter_quick(4, args, &r))
         return;
     const double t = chapter_value(&r, "ch4-explode-per-layer"),
                  u = chapter_value(&r, "ch4-depth-relu-big");
@@ -101,10 +77,10 @@ static void test_exercise_gain(void)
 /* Exercise 4: with mu = 0.5 momentum's best rate does not go down. */
 static void test_exercise_mu(void)
 {
-    const chapter_run *b = base_run();
+    const chapter_run *b = chapter_base(4);
     chapter_run r;
     const char *const args[] = {"--mu", "0.5", NULL};
-    if (!b || run4(args, &r) != 0)
+    if (!b || !chapter_quick(4, args, &r))
         return;
     CU_ASSERT(chapter_value(&r, "ch4-opt-momentum-lr")
               >= chapter_value(b, "ch4-opt-momentum-lr"));
@@ -114,10 +90,10 @@ static void test_exercise_mu(void)
 /* Exercise 5: more noise, lower test accuracy on the spirals. */
 static void test_exercise_noise(void)
 {
-    const chapter_run *b = base_run();
+    const chapter_run *b = chapter_base(4);
     chapter_run r;
     const char *const args[] = {"--noise", "0.1", NULL};
-    if (!b || run4(args, &r) != 0)
+    if (!b || !chapter_quick(4, args, &r))
         return;
     CU_ASSERT(chapter_value(&r, "ch4-spiral-test")
               < chapter_value(b, "ch4-spiral-test"));
@@ -129,7 +105,7 @@ static void test_exercise_lr_10(void)
 {
     chapter_run r;
     const char *const args[] = {"--lr", "10", NULL};
-    if (run4(args, &r) != 0)
+    if (!chapter_quick(4, args, &r))
         return;
     CU_ASSERT(chapter_value(&r, "ch4-spiral-test") < 80);
     chapter_run_free(&r);
@@ -139,10 +115,10 @@ static void test_exercise_lr_10(void)
    epochs. */
 static void test_exercise_batch(void)
 {
-    const chapter_run *b = base_run();
+    const chapter_run *b = chapter_base(4);
     chapter_run r;
     const char *const args[] = {"--fm-batch", "1024", NULL};
-    if (!b || run4(args, &r) != 0)
+    if (!b || !chapter_quick(4, args, &r))
         return;
     CU_ASSERT(chapter_value(&r, "ch4-fm-acc") < chapter_value(b, "ch4-fm-acc"));
     chapter_run_free(&r);
@@ -202,16 +178,9 @@ static void test_cosine_early_rates(void)
     CU_ASSERT(train_cosine_rate(2, 0.25 * T, T) < 0.9 * 2);
 }
 
-static int free_base(void)
-{
-    if (base_status == 0)
-        chapter_run_free(&base);
-    return 0;
-}
-
 void suite_ch4(void)
 {
-    CU_pSuite s = CU_add_suite("ch4", NULL, free_base);
+    CU_pSuite s = CU_add_suite("ch4", NULL, chapter_base_free);
     CU_add_test(s, "default run: costs, vanishing and exploding gradients", test_default_claims);
     CU_add_test(s, "exercise --depth 20: the sigmoid ratio follows the factor", test_exercise_depth_20);
     CU_add_test(s, "exercise --gain 1.5: still growing, slower", test_exercise_gain);

@@ -19,38 +19,6 @@
 
 #include "smoke.h"
 
-static chapter_run base;
-static int base_status = -2;
-
-/* Runs chapter 5 with --quick and up to two arguments (NULL ends). */
-static int run5(const char *knob0, const char *knob1, chapter_run *r)
-{
-    const char *const args[] = {"--quick", knob0, knob1, NULL};
-    const int status = chapter_run_args(5, args, r);
-    CU_ASSERT_EQUAL(status, 0);
-    return status;
-}
-
-static const chapter_run *base_run(void)
-{
-    if (base_status == -2)
-        base_status = run5(NULL, NULL, &base);
-    return base_status == 0 ? &base : NULL;
-}
-
-static int free_base(void)
-{
-    if (base_status == 0)
-        chapter_run_free(&base);
-    base_status = -2;
-    return 0;
-}
-
-static double v(const chapter_run *r, const char *key)
-{
-    return chapter_value(r, key);
-}
-
 /* The local log-log slope of block b of the run's ch5-inference.dat
    between the first iteration k whose gap is at most 1e-3 and 2k: the
    exponent of a power law k^slope through those two points.  NAN when
@@ -120,7 +88,7 @@ static double table_cell(const chapter_run *r, const char *name, int b,
    and the measures of their atoms agree when re-seeding never acted. */
 static void test_reseed_same_batches(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     if (!r)
         return;
     for (int k = 0; k < 10; k++) {
@@ -130,63 +98,77 @@ static void test_reseed_same_batches(void)
     }
     CU_ASSERT(table_cell(r, "ch5-learning.dat", 1, 0, 1)
               != table_cell(r, "ch5-learning.dat", 0, 0, 1));
-    if (v(r, "ch5-reseeded") == 0) {
-        CU_ASSERT_EQUAL(v(r, "ch5-oriented-noreseed"),
-                        v(r, "ch5-oriented-photos"));
-        CU_ASSERT_EQUAL(v(r, "ch5-width-noreseed"),
-                        v(r, "ch5-width-photos"));
+    if (chapter_value(r, "ch5-reseeded") == 0) {
+        CU_ASSERT_EQUAL(chapter_value(r, "ch5-oriented-noreseed"),
+                        chapter_value(r, "ch5-oriented-photos"));
+        CU_ASSERT_EQUAL(chapter_value(r, "ch5-width-noreseed"),
+                        chapter_value(r, "ch5-width-photos"));
     }
 }
 
 static void test_default_claims(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     if (!r)
         return;
-    CU_ASSERT(v(r, "ch5-held-after") < v(r, "ch5-held-before"));
-    CU_ASSERT(v(r, "ch5-oriented-photos") > 50);
-    CU_ASSERT(v(r, "ch5-oriented-leaves") > 50);
-    CU_ASSERT(v(r, "ch5-oriented-random") < 20);
-    CU_ASSERT(v(r, "ch5-width-photos") < v(r, "ch5-width-random"));
-    CU_ASSERT(v(r, "ch5-fista-gap") < v(r, "ch5-ista-gap"));
+    CU_ASSERT(chapter_value(r, "ch5-held-after")
+              < chapter_value(r, "ch5-held-before"));
+    CU_ASSERT(chapter_value(r, "ch5-oriented-photos") > 50);
+    CU_ASSERT(chapter_value(r, "ch5-oriented-leaves") > 50);
+    CU_ASSERT(chapter_value(r, "ch5-oriented-random") < 20);
+    CU_ASSERT(chapter_value(r, "ch5-width-photos")
+              < chapter_value(r, "ch5-width-random"));
+    CU_ASSERT(chapter_value(r, "ch5-fista-gap")
+              < chapter_value(r, "ch5-ista-gap"));
     CU_ASSERT(gap_slope(r, 1) < -2);    /* ISTA: faster than 1/k^2 */
     CU_ASSERT(gap_slope(r, 2) < -2);    /* FISTA likewise          */
-    CU_ASSERT(v(r, "ch5-cd-tol") < v(r, "ch5-fista-tol"));
-    CU_ASSERT(isnan(v(r, "ch5-sub-tol")));      /* "more than" the budget */
-    CU_ASSERT(v(r, "ch5-sub-slope") < 0);       /* still falls ...      */
-    CU_ASSERT(v(r, "ch5-sub-slope") > -1);      /* ... slower than 1/k  */
-    CU_ASSERT(v(r, "ch5-spike-share") >= v(r, "ch5-zeros"));
-    CU_ASSERT(v(r, "ch5-lca-away") > 0);
-    CU_ASSERT(v(r, "ch5-grad-err-2") < v(r, "ch5-grad-noise"));
-    CU_ASSERT(v(r, "ch5-grad-err-2") < v(r, "ch5-grad-err-1"));
-    CU_ASSERT(v(r, "ch5-grad-err-1") < v(r, "ch5-grad-noise"));
-    CU_ASSERT(v(r, "ch5-unused-end-on") <= v(r, "ch5-unused-end-off"));
-    CU_ASSERT(v(r, "ch5-slope-photo") < v(r, "ch5-slope-photo-white"));
-    CU_ASSERT(v(r, "ch5-slope-leaves") < v(r, "ch5-slope-leaves-white"));
-    CU_ASSERT(v(r, "ch5-slope-photo-white") < 0);
-    CU_ASSERT(v(r, "ch5-zeros") > 50);
-    CU_ASSERT(v(r, "ch5-kurt-sparse") > v(r, "ch5-kurt-pca"));
+    CU_ASSERT(chapter_value(r, "ch5-cd-tol")
+              < chapter_value(r, "ch5-fista-tol"));
+    CU_ASSERT(isnan(chapter_value(r, "ch5-sub-tol")));  /* "more than" the budget */
+    CU_ASSERT(chapter_value(r, "ch5-sub-slope") < 0);   /* still falls ...      */
+    CU_ASSERT(chapter_value(r, "ch5-sub-slope") > -1);  /* ... slower than 1/k  */
+    CU_ASSERT(chapter_value(r, "ch5-spike-share")
+              >= chapter_value(r, "ch5-zeros"));
+    CU_ASSERT(chapter_value(r, "ch5-lca-away") > 0);
+    CU_ASSERT(chapter_value(r, "ch5-grad-err-2")
+              < chapter_value(r, "ch5-grad-noise"));
+    CU_ASSERT(chapter_value(r, "ch5-grad-err-2")
+              < chapter_value(r, "ch5-grad-err-1"));
+    CU_ASSERT(chapter_value(r, "ch5-grad-err-1")
+              < chapter_value(r, "ch5-grad-noise"));
+    CU_ASSERT(chapter_value(r, "ch5-unused-end-on")
+              <= chapter_value(r, "ch5-unused-end-off"));
+    CU_ASSERT(chapter_value(r, "ch5-slope-photo")
+              < chapter_value(r, "ch5-slope-photo-white"));
+    CU_ASSERT(chapter_value(r, "ch5-slope-leaves")
+              < chapter_value(r, "ch5-slope-leaves-white"));
+    CU_ASSERT(chapter_value(r, "ch5-slope-photo-white") < 0);
+    CU_ASSERT(chapter_value(r, "ch5-zeros") > 50);
+    CU_ASSERT(chapter_value(r, "ch5-kurt-sparse")
+              > chapter_value(r, "ch5-kurt-pca"));
 }
 
 /* Exercise 1: a larger lambda, fewer active coefficients, more zeros,
    a larger error; a smaller one the other way. */
 static void test_exercise_lambda(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     chapter_run lo, hi;
-    if (!r || run5("--lambda", "0.1", &lo) != 0)
+    if (!r || !chapter_quick(5, KNOBS("--lambda", "0.1"), &lo))
         return;
-    if (run5("--lambda", "1", &hi) == 0) {
-        CU_ASSERT(v(&hi, "ch5-held-active-after")
-                  < v(r, "ch5-held-active-after"));
-        CU_ASSERT(v(r, "ch5-held-active-after")
-                  < v(&lo, "ch5-held-active-after"));
-        CU_ASSERT(v(&lo, "ch5-zeros") < v(r, "ch5-zeros"));
-        CU_ASSERT(v(r, "ch5-zeros") < v(&hi, "ch5-zeros"));
-        CU_ASSERT(v(&lo, "ch5-held-error-after")
-                  < v(r, "ch5-held-error-after"));
-        CU_ASSERT(v(r, "ch5-held-error-after")
-                  < v(&hi, "ch5-held-error-after"));
+    if (chapter_quick(5, KNOBS("--lambda", "1"), &hi)) {
+        CU_ASSERT(chapter_value(&hi, "ch5-held-active-after")
+                  < chapter_value(r, "ch5-held-active-after"));
+        CU_ASSERT(chapter_value(r, "ch5-held-active-after")
+                  < chapter_value(&lo, "ch5-held-active-after"));
+        CU_ASSERT(chapter_value(&lo, "ch5-zeros")
+                  < chapter_value(r, "ch5-zeros"));
+        CU_ASSERT(chapter_value(r, "ch5-zeros")
+                  < chapter_value(&hi, "ch5-zeros"));
+        CU_ASSERT(chapter_value(&lo, "ch5-held-error-after")
+                  < chapter_value(r, "ch5-held-error-after"));
+        CU_ASSERT(chapter_value(r, "ch5-held-error-after")
+                  < chapter_value(&hi, "ch5-held-error-after"));
         chapter_run_free(&hi);
     }
     chapter_run_free(&lo);
@@ -196,14 +178,16 @@ static void test_exercise_lambda(void)
    2/L of the whole dictionary still converges, in fewer steps again. */
 static void test_exercise_dt(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     chapter_run d, far;
-    if (!r || run5("--dt", "0.2", &d) != 0)
+    if (!r || !chapter_quick(5, KNOBS("--dt", "0.2"), &d))
         return;
-    CU_ASSERT(v(&d, "ch5-lca-gap") < v(r, "ch5-lca-gap"));
-    if (run5("--dt", "0.5", &far) == 0) {
-        CU_ASSERT(0.5 > v(&far, "ch5-dt-limit"));
-        CU_ASSERT(v(&far, "ch5-lca-gap") < v(&d, "ch5-lca-gap"));
+    CU_ASSERT(chapter_value(&d, "ch5-lca-gap")
+              < chapter_value(r, "ch5-lca-gap"));
+    if (chapter_quick(5, KNOBS("--dt", "0.5"), &far)) {
+        CU_ASSERT(0.5 > chapter_value(&far, "ch5-dt-limit"));
+        CU_ASSERT(chapter_value(&far, "ch5-lca-gap")
+                  < chapter_value(&d, "ch5-lca-gap"));
         chapter_run_free(&far);
     }
     chapter_run_free(&d);
@@ -212,11 +196,12 @@ static void test_exercise_dt(void)
 /* Exercise 3: without whitening the atoms prefer lower frequencies. */
 static void test_exercise_no_whiten(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     chapter_run d;
-    if (!r || run5("--no-whiten", NULL, &d) != 0)
+    if (!r || !chapter_quick(5, KNOBS("--no-whiten"), &d))
         return;
-    CU_ASSERT(v(&d, "ch5-freq-photos") < v(r, "ch5-freq-photos"));
+    CU_ASSERT(chapter_value(&d, "ch5-freq-photos")
+              < chapter_value(r, "ch5-freq-photos"));
     chapter_run_free(&d);
 }
 
@@ -224,12 +209,14 @@ static void test_exercise_no_whiten(void)
    and fewer oriented atoms. */
 static void test_exercise_steps(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     chapter_run d;
-    if (!r || run5("--steps", "20", &d) != 0)
+    if (!r || !chapter_quick(5, KNOBS("--steps", "20"), &d))
         return;
-    CU_ASSERT(v(&d, "ch5-held-after") > v(r, "ch5-held-after"));
-    CU_ASSERT(v(&d, "ch5-oriented-photos") < v(r, "ch5-oriented-photos"));
+    CU_ASSERT(chapter_value(&d, "ch5-held-after")
+              > chapter_value(r, "ch5-held-after"));
+    CU_ASSERT(chapter_value(&d, "ch5-oriented-photos")
+              < chapter_value(r, "ch5-oriented-photos"));
     chapter_run_free(&d);
 }
 
@@ -237,12 +224,13 @@ static void test_exercise_steps(void)
    held-out energy within 5% of the book's tolerance's. */
 static void test_exercise_tol(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     chapter_run d;
-    if (!r || run5("--tol", "0.3", &d) != 0)
+    if (!r || !chapter_quick(5, KNOBS("--tol", "0.3"), &d))
         return;
-    CU_ASSERT(fabs(v(&d, "ch5-held-after") - v(r, "ch5-held-after"))
-              < 0.05 * v(r, "ch5-held-after"));
+    CU_ASSERT(fabs(chapter_value(&d, "ch5-held-after")
+                   - chapter_value(r, "ch5-held-after"))
+              < 0.05 * chapter_value(r, "ch5-held-after"));
     chapter_run_free(&d);
 }
 
@@ -250,18 +238,20 @@ static void test_exercise_tol(void)
    the photographs' dictionary does not change. */
 static void test_exercise_rmin(void)
 {
-    const chapter_run *r = base_run();
+    const chapter_run *r = chapter_base(5);
     chapter_run d;
-    if (!r || run5("--rmin", "1", &d) != 0)
+    if (!r || !chapter_quick(5, KNOBS("--rmin", "1"), &d))
         return;
-    CU_ASSERT(v(&d, "ch5-oriented-leaves") < v(r, "ch5-oriented-leaves"));
-    CU_ASSERT_EQUAL(v(&d, "ch5-held-after"), v(r, "ch5-held-after"));
+    CU_ASSERT(chapter_value(&d, "ch5-oriented-leaves")
+              < chapter_value(r, "ch5-oriented-leaves"));
+    CU_ASSERT_EQUAL(chapter_value(&d, "ch5-held-after"),
+                    chapter_value(r, "ch5-held-after"));
     chapter_run_free(&d);
 }
 
 void suite_ch5(void)
 {
-    CU_pSuite s = CU_add_suite("ch5", NULL, free_base);
+    CU_pSuite s = CU_add_suite("ch5", NULL, chapter_base_free);
     CU_add_test(s, "default run: learning, solvers, tolerance, codes",
                 test_default_claims);
     CU_add_test(s, "re-seeding off: the same batches, the same start",

@@ -22,34 +22,16 @@
 
 #include "smoke.h"
 
-/* One quick run of chapter 6 with the knobs args (NULL-ended). */
-static int run6(const char *const args[], chapter_run *r)
-{
-    const char *a[16] = {"--quick"};
-    size_t k = 1;
-    for (size_t i = 0; args[i] && k < 15; i++)
-        a[k++] = args[i];
-    a[k] = NULL;
-    const int status = chapter_run_args(6, a, r);
-    CU_ASSERT_EQUAL(status, 0);
-    return status;
-}
-
-static double v(const chapter_run *r, const char *key)
-{
-    return chapter_value(r, key);
-}
-
-/* The default quick run, shared by the claims about it. */
+/* The default quick run, shared by the claims about it; unlike
+ * chapter_base, tried again by the next test when it failed. */
 static chapter_run base;
-static int base_status = -1;
+static int base_ok;
 
 static const chapter_run *base_run(void)
 {
-    const char *const none[] = {NULL};
-    if (base_status != 0)
-        base_status = run6(none, &base);
-    return base_status == 0 ? &base : NULL;
+    if (!base_ok)
+        base_ok = chapter_quick(6, NULL, &base);
+    return base_ok ? &base : NULL;
 }
 
 static void test_the_cheat(void)
@@ -57,19 +39,23 @@ static void test_the_cheat(void)
     const chapter_run *r = base_run();
     if (!r)
         return;
-    CU_ASSERT(v(r, "ch6-plain-free-dec") > 1.2);
-    CU_ASSERT(v(r, "ch6-plain-free-enc") < v(r, "ch6-start-enc"));
-    CU_ASSERT(v(r, "ch6-plain-free-active") > v(r, "ch6-plain-unit-active"));
-    CU_ASSERT(fabs(v(r, "ch6-plain-unit-dec") - 1) < 1e-9);
-    CU_ASSERT(v(r, "ch6-plain-unit-fitted") > v(r, "ch6-plain-free-fitted"));
-    CU_ASSERT(v(r, "ch6-start-fitted") < v(r, "ch6-plain-unit-fitted"));
+    CU_ASSERT(chapter_value(r, "ch6-plain-free-dec") > 1.2);
+    CU_ASSERT(chapter_value(r, "ch6-plain-free-enc")
+              < chapter_value(r, "ch6-start-enc"));
+    CU_ASSERT(chapter_value(r, "ch6-plain-free-active")
+              > chapter_value(r, "ch6-plain-unit-active"));
+    CU_ASSERT(fabs(chapter_value(r, "ch6-plain-unit-dec") - 1) < 1e-9);
+    CU_ASSERT(chapter_value(r, "ch6-plain-unit-fitted")
+              > chapter_value(r, "ch6-plain-free-fitted"));
+    CU_ASSERT(chapter_value(r, "ch6-start-fitted")
+              < chapter_value(r, "ch6-plain-unit-fitted"));
 }
 
 static void test_G_resembles_the_gram_matrix(void)
 {
     const chapter_run *r = base_run();
     if (r)
-        CU_ASSERT(v(r, "ch6-gram-unit") > 0.1);
+        CU_ASSERT(chapter_value(r, "ch6-gram-unit") > 0.1);
 }
 
 /* Same numbers file, byte for byte, with one thread. */
@@ -78,7 +64,7 @@ static void test_threads_do_not_change_the_output(void)
     const chapter_run *r = base_run();
     chapter_run one;
     const char *const args[] = {"--threads", "1", NULL};
-    if (r && run6(args, &one) == 0) {
+    if (r && chapter_quick(6, args, &one)) {
         char a[8192], b[8192], path[512];
         snprintf(path, sizeof path, "%s/ch6-numbers.tex", r->dir);
         FILE *f = fopen(path, "r");
@@ -102,11 +88,11 @@ static void test_exercise_penalty_on_the_decoder(void)
     const chapter_run *r = base_run();
     chapter_run e;
     const char *const args[] = {"--penalize-decoder", NULL};
-    if (r && run6(args, &e) == 0) {
-        CU_ASSERT(v(&e, "ch6-plain-inverse-dec")
-                  > v(&e, "ch6-plain-free-dec"));
-        CU_ASSERT(v(&e, "ch6-plain-inverse-dec")
-                  > v(r, "ch6-plain-inverse-dec"));
+    if (r && chapter_quick(6, args, &e)) {
+        CU_ASSERT(chapter_value(&e, "ch6-plain-inverse-dec")
+                  > chapter_value(&e, "ch6-plain-free-dec"));
+        CU_ASSERT(chapter_value(&e, "ch6-plain-inverse-dec")
+                  > chapter_value(r, "ch6-plain-inverse-dec"));
     }
     chapter_run_free(&e);
 }
@@ -117,11 +103,12 @@ static void test_exercise_weight_decay(void)
     const chapter_run *r = base_run();
     chapter_run e;
     const char *const args[] = {"--decay", "0.05", NULL};
-    if (r && run6(args, &e) == 0) {
-        CU_ASSERT(v(&e, "ch6-plain-free-dec") < v(r, "ch6-plain-free-dec"));
-        CU_ASSERT(v(&e, "ch6-plain-free-dec") < 1.2);
-        CU_ASSERT(v(&e, "ch6-plain-free-active")
-                  < v(r, "ch6-plain-free-active"));
+    if (r && chapter_quick(6, args, &e)) {
+        CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec")
+                  < chapter_value(r, "ch6-plain-free-dec"));
+        CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec") < 1.2);
+        CU_ASSERT(chapter_value(&e, "ch6-plain-free-active")
+                  < chapter_value(r, "ch6-plain-free-active"));
     }
     chapter_run_free(&e);
 }
@@ -132,9 +119,10 @@ static void test_exercise_longer_loop(void)
     const chapter_run *r = base_run();
     chapter_run e;
     const char *const args[] = {"--tstar", "10", "--gamma", "0.2", NULL};
-    if (r && run6(args, &e) == 0) {
-        CU_ASSERT(fabs(v(&e, "ch6-span") - 2) < 1e-12);
-        CU_ASSERT(v(&e, "ch6-gram-unit") > v(r, "ch6-gram-unit"));
+    if (r && chapter_quick(6, args, &e)) {
+        CU_ASSERT(fabs(chapter_value(&e, "ch6-span") - 2) < 1e-12);
+        CU_ASSERT(chapter_value(&e, "ch6-gram-unit")
+                  > chapter_value(r, "ch6-gram-unit"));
     }
     chapter_run_free(&e);
 }
@@ -145,9 +133,11 @@ static void test_exercise_lca_start(void)
     const chapter_run *r = base_run();
     chapter_run e;
     const char *const args[] = {"--lca", NULL};
-    if (r && run6(args, &e) == 0) {
-        CU_ASSERT(v(&e, "ch6-loop-unit-early") < v(r, "ch6-loop-unit-early"));
-        CU_ASSERT(v(&e, "ch6-gram-unit") > v(r, "ch6-gram-unit"));
+    if (r && chapter_quick(6, args, &e)) {
+        CU_ASSERT(chapter_value(&e, "ch6-loop-unit-early")
+                  < chapter_value(r, "ch6-loop-unit-early"));
+        CU_ASSERT(chapter_value(&e, "ch6-gram-unit")
+                  > chapter_value(r, "ch6-gram-unit"));
     }
     chapter_run_free(&e);
 }
@@ -157,10 +147,10 @@ static void test_exercise_dead_leaves(void)
 {
     chapter_run e;
     const char *const args[] = {"--leaves", NULL};
-    if (run6(args, &e) == 0) {
-        CU_ASSERT(v(&e, "ch6-plain-free-dec") > 1.2);
-        CU_ASSERT(v(&e, "ch6-plain-free-active")
-                  > v(&e, "ch6-plain-unit-active"));
+    if (chapter_quick(6, args, &e)) {
+        CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec") > 1.2);
+        CU_ASSERT(chapter_value(&e, "ch6-plain-free-active")
+                  > chapter_value(&e, "ch6-plain-unit-active"));
     }
     chapter_run_free(&e);
 }
@@ -223,11 +213,11 @@ static size_t check_frames(const chapter_run *r, size_t k, FILE *fr)
         CU_ASSERT(flat == 0 || before);
         before = before && flat > 0, framed += flat > 0, boxes++;
     }
-    CU_ASSERT((double)boxes >= v(r, "ch6-grid-shown"));
+    CU_ASSERT((double)boxes >= chapter_value(r, "ch6-grid-shown"));
     char key[64];
     snprintf(key, sizeof key, k < 6 ? "ch6-%s-flat" : "ch6-%s-enc-flat",
              grids[k] + (k < 6 ? 5 : 8));
-    CU_ASSERT_EQUAL((double)framed, v(r, key));
+    CU_ASSERT_EQUAL((double)framed, chapter_value(r, key));
     return framed;
 }
 
@@ -235,7 +225,7 @@ static void test_frames_mark_the_flat_features(void)
 {
     chapter_run run, *r = &run;     /* long enough for flat features */
     const char *const args[] = {"--steps", "1500", NULL};
-    if (run6(args, r) != 0) {
+    if (!chapter_quick(6, args, r)) {
         chapter_run_free(r);
         return;
     }
@@ -257,9 +247,9 @@ static void test_frames_mark_the_flat_features(void)
 
 static void test_release_the_base_run(void)
 {
-    if (base_status == 0)
+    if (base_ok)
         chapter_run_free(&base);
-    base_status = -1;
+    base_ok = 0;
 }
 
 void suite_ch6(void)
