@@ -33,7 +33,8 @@ double chapter_value(const chapter_run *r, const char *key);
 const char *chapter_text(const chapter_run *r, const char *key, char *buf,
                          size_t n);
 
-/* Removes the run's folder. */
+/* Removes the run's folder; nothing for a run declared = {0} and never
+ * started (as when an earlier run of the same test failed). */
 void chapter_run_free(chapter_run *r);
 
 /* chapter_run_args, with CUnit's assertion that the program exited 0.

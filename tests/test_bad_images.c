@@ -84,7 +84,7 @@ static void check_chapter(int chapter)
         const bad_image *c = &cases[k];
         CU_ASSERT_PTR_NOT_NULL_FATAL(write_case(c, images, sizeof images));
         const char *args[] = {"--quick", "--images", images, NULL};
-        chapter_run r;
+        chapter_run r = {0};
         const int status = chapter_run_args(chapter, args, &r);
         char path[400], line[1024] = "";
         snprintf(path, sizeof path, "%s/.stderr", r.dir);

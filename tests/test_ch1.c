@@ -16,7 +16,7 @@
 /* The orders of section 1.2, measured by the program. */
 static void test_orders(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(1, NULL, &r)) {
         CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-forward"), 1, 0.05);
         CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch1-order-backward"), 1, 0.05);
@@ -32,7 +32,7 @@ static void test_orders(void)
  * and every look-ahead secant overestimates it (x'' > 0). */
 static void test_secants_turn_towards_tangent(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(1, NULL, &r)) {
         const char *key[] = {"ch1-secant-0", "ch1-secant-1", "ch1-secant-2",
                              "ch1-secant-3"};
@@ -52,7 +52,7 @@ static void test_model_predicts_rounding_and_best_step(void)
 {
     static const char *const t0[] = {"1", "6"};
     for (int i = 0; i < 2; i++) {
-        chapter_run r;
+        chapter_run r = {0};
         if (chapter_quick(1, KNOBS("--t0", t0[i]), &r)) {
             const char *m[] = {"forward", "central"};
             for (int j = 0; j < 2; j++) {
@@ -77,7 +77,7 @@ static void test_model_predicts_rounding_and_best_step(void)
  * estimate is pessimistic; the complex step is exact to a few ulps. */
 static void test_better_derivatives(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(1, NULL, &r)) {
         CU_ASSERT_TRUE(chapter_number(&r, "ch1-richardson-gain") > 10);
         CU_ASSERT_TRUE(chapter_number(&r, "ch1-gsl-pessimism") > 1);
@@ -96,7 +96,7 @@ static void test_better_derivatives(void)
  * reach. */
 static void test_second_difference_fails(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(1, NULL, &r)) {
         const double below = chapter_number(&r, "ch1-second-below"),
                      zeros = chapter_number(&r, "ch1-second-zeros");
@@ -112,7 +112,7 @@ static void test_second_difference_fails(void)
  * forward ones. */
 static void test_gates_central_beats_forward(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(1, NULL, &r))
         CU_ASSERT_TRUE(chapter_number(&r, "ch1-gate-ctr")
                        < chapter_number(&r, "ch1-gate-fwd"));
@@ -124,7 +124,7 @@ static void test_gates_central_beats_forward(void)
  * grows since x'' at t0 = 1 s has decayed by e^(-1/0.3). */
 static void test_exercise_quick_start(void)
 {
-    chapter_run a, b;
+    chapter_run a = {0}, b = {0};
     if (chapter_quick(1, NULL, &a)
         && chapter_quick(1, KNOBS("--tau", "0.3"), &b)) {
         CU_ASSERT_TRUE(chapter_number(&b, "ch1-gate-ctr")
@@ -141,7 +141,7 @@ static void test_exercise_quick_start(void)
  * against (x/x''')^(1/3)). */
 static void test_exercise_late_in_the_race(void)
 {
-    chapter_run a, b;
+    chapter_run a = {0}, b = {0};
     if (chapter_quick(1, NULL, &a)
         && chapter_quick(1, KNOBS("--t0", "6"), &b)) {
         const double f = chapter_number(&b, "ch1-besth-forward") /
@@ -223,7 +223,7 @@ static void test_exercise_backward_second_difference(void)
  * truncation; both are worse than the default 1e-5. */
 static void test_exercise_gradient_step(void)
 {
-    chapter_run a, b, c;
+    chapter_run a = {0}, b = {0}, c = {0};
     if (chapter_quick(1, NULL, &a)
         && chapter_quick(1, KNOBS("--grad-step", "1e-8"), &b)
         && chapter_quick(1, KNOBS("--grad-step", "1e-2"), &c)) {

@@ -17,7 +17,7 @@
  * Euler's error at small h. */
 static void test_orders_and_equilibria(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(2, NULL, &r)) {
         CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-order-euler"), 1, 0.05);
         CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-order-rk4"), 4, 0.1);
@@ -72,7 +72,7 @@ static void test_orders_and_equilibria(void)
 /* --lr beyond the bound: section 2.7's overshoot, cycle and divergence. */
 static void test_learning_rate_knob(void)
 {
-    chapter_run a, b, c;
+    chapter_run a = {0}, b = {0}, c = {0};
     if (chapter_quick(2, KNOBS("--lr", "1.8"), &a))
         CU_ASSERT_TRUE(chapter_says(&a, "ch2-ascent-story",
                                     "overshoot the maximum,"));
@@ -89,7 +89,7 @@ static void test_learning_rate_knob(void)
  * logistic map with r = 3.2 (a 2-cycle) and r = 3.5 (a 4-cycle). */
 static void test_exercise_large_euler_steps(void)
 {
-    chapter_run a, b, c;
+    chapter_run a = {0}, b = {0}, c = {0};
     if (chapter_quick(2, KNOBS("--euler-h", "2.2"), &a))
         CU_ASSERT_EQUAL(chapter_number(&a, "ch2-euler-period"), 2);
     if (chapter_quick(2, KNOBS("--euler-h", "2.5"), &b))
@@ -105,7 +105,7 @@ static void test_exercise_large_euler_steps(void)
  * unstable, 1 stable; the colonies starting below 0.3 now die out. */
 static void test_exercise_allee(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(2, KNOBS("--allee", "0.3"), &r)) {
         CU_ASSERT_EQUAL(chapter_number(&r, "ch2-neq"), 3);
         CU_ASSERT_TRUE(chapter_says(&r, "ch2-kind0", "stable")
@@ -127,7 +127,7 @@ static void test_exercise_allee(void)
  * growth, (1 + h^2 g/L)^(T/h) ~ exp(T h g/L). */
 static void test_exercise_pendulum_by_euler(void)
 {
-    chapter_run a, b, c;
+    chapter_run a = {0}, b = {0}, c = {0};
     if (chapter_quick(2, KNOBS("--portrait-euler"), &a))
         CU_ASSERT_TRUE(chapter_number(&a, "ch2-swing-drift") > 0.1);
     if (chapter_quick(2, NULL, &b)
@@ -145,7 +145,7 @@ static void test_exercise_pendulum_by_euler(void)
  * energy, and so does the Euler trajectory. */
 static void test_exercise_friction(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(2, KNOBS("--friction", "0.5"), &r)) {
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-swing-drift") < -0.5);
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-pend-energy") < 1);
@@ -161,7 +161,7 @@ static void test_exercise_friction(void)
  * higher (third) order member of its pair. */
 static void test_exercise_rk2(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(2, KNOBS("--rk2"), &r)) {
         CU_ASSERT_EQUAL(chapter_number(&r, "ch2-evals-rk2"), 3);
         CU_ASSERT_DOUBLE_EQUAL(chapter_number(&r, "ch2-order-rk2"), 3, 0.15);
@@ -174,7 +174,7 @@ static void test_exercise_rk2(void)
  * lr = 0.5 then sits at the bound and does not converge. */
 static void test_exercise_sharper_peak(void)
 {
-    chapter_run a, b;
+    chapter_run a = {0}, b = {0};
     if (chapter_quick(2, KNOBS("--peak", "4", "--lr", "0.2"), &a)) {
         CU_ASSERT_DOUBLE_EQUAL(chapter_number(&a, "ch2-best-h"), 0.25, 0.03);
         CU_ASSERT_TRUE(chapter_number(&a, "ch2-threshold") < 0.5);
@@ -193,7 +193,7 @@ static void test_exercise_sharper_peak(void)
  * beta_c; the measured bounds are 2/k and 3/k. */
 static void test_momentum_claims(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     if (chapter_quick(2, NULL, &r)) {
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-speedup") > 2);
         /* near the top: log(1 - sqrt(h k)) / log(1 - h k), 3.6 for 0.1 */

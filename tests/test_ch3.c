@@ -32,7 +32,7 @@
 
 static void test_minima_are_distinct_and_the_saddle_has_index_one(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {NULL};
     if (chapter_ok(3, args, &r)) {
         CU_ASSERT(chapter_value(&r, "ch3-min-distinct") >= 2);
@@ -56,7 +56,7 @@ static void test_minima_are_distinct_and_the_saddle_has_index_one(void)
 
 static void test_xor_linear_stuck_at_one_eighth_sigmoid_solves_it(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--steps", "4000", NULL};
     if (chapter_ok(3, args, &r)) {
         const double C = chapter_value(&r, "ch3-xor-linear");
@@ -70,7 +70,7 @@ static void test_xor_linear_stuck_at_one_eighth_sigmoid_solves_it(void)
 
 static void test_smaller_batches_win_per_unit_of_work(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--epochs", "50", NULL};
     if (chapter_ok(3, args, &r)) {
         const double full = chapter_value(&r, "ch3-batch-cost-full"),
@@ -85,7 +85,7 @@ static void test_smaller_batches_win_per_unit_of_work(void)
 /* Exercise 1: at eta = 2/L the top component keeps its size. */
 static void test_exercise_rate_on_the_bound(void)
 {
-    chapter_run r, d;
+    chapter_run r = {0}, d = {0};
     const char *const on[] = {"--lr-top", "1", NULL}, *const none[] = {NULL};
     if (chapter_ok(3, on, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(fabs(chapter_value(&r, "ch3-line-growth") - 1) < 1e-9);
@@ -102,7 +102,7 @@ static void test_exercise_rate_on_the_bound(void)
    2/L the slow rate 0.1 * 2/L falls faster (its factor 1 - 0.2/kappa). */
 static void test_exercise_centred_inputs(void)
 {
-    chapter_run r, d;
+    chapter_run r = {0}, d = {0};
     const char *const c[] = {"--shift", "0", NULL}, *const none[] = {NULL};
     if (chapter_ok(3, c, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(chapter_value(&r, "ch3-line-kappa") < 5);
@@ -124,7 +124,7 @@ static void test_exercise_centred_inputs(void)
    batch and the mini-batches lose, the stochastic curve calms down. */
 static void test_exercise_bigger_batch_smaller_rate(void)
 {
-    chapter_run r, d;
+    chapter_run r = {0}, d = {0};
     const char *const x[] = {"--batch", "50", "--lr", "0.1", NULL},
                *const dflt[] = {NULL};
     if (chapter_ok(3, x, &r) && chapter_ok(3, dflt, &d)) {
@@ -141,7 +141,7 @@ static void test_exercise_bigger_batch_smaller_rate(void)
 /* Exercise 4: forward differences have order one and a worse best. */
 static void test_exercise_forward_differences(void)
 {
-    chapter_run r, d;
+    chapter_run r = {0}, d = {0};
     const char *const f[] = {"--forward", NULL}, *const none[] = {NULL};
     if (chapter_ok(3, f, &r) && chapter_ok(3, none, &d)) {
         CU_ASSERT(fabs(chapter_value(&r, "ch3-jac-order") - 1) < 0.3);
@@ -157,7 +157,7 @@ static void test_exercise_forward_differences(void)
 /* Exercise 5: a slope off by 1e-6 turns the small-eps slope from 2 to 1. */
 static void test_exercise_slope_bug(void)
 {
-    chapter_run r, d;
+    chapter_run r = {0}, d = {0};
     const char *const b[] = {"--slope-bug", "1e-6", NULL},
                *const none[] = {NULL};
     if (chapter_ok(3, b, &r) && chapter_ok(3, none, &d)) {
@@ -180,7 +180,7 @@ static void test_exercise_slope_bug(void)
    whatever the seed, given as the exercise gives it, inside ARGS. */
 static void test_exercise_two_hidden_units(void)
 {
-    chapter_run r, s;
+    chapter_run r = {0}, s = {0};
     const char *const h[] = {"--xor-hidden", "2", NULL},
                       *const h2[] = {"--xor-hidden", "2", "--seed", "2", NULL};
     if (chapter_ok(3, h, &r))
@@ -275,7 +275,7 @@ static double copy_distance(const double *a, const double *b)
 
 static void test_critical_points_checked_from_the_files(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {NULL};
     double xy[80], t[30];
     if (!chapter_ok(3, args, &r)) {

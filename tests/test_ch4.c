@@ -48,7 +48,7 @@ static void test_default_claims(void)
 static void test_exercise_depth_20(void)
 {
     const chapter_run *b = chapter_base(4);
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--depth", "20", NULL};
     if (!b || !chapter_quick(4, args, &r))
         return;
@@ -63,7 +63,7 @@ static void test_exercise_depth_20(void)
 static void test_exercise_gain(void)
 {
     const chapter_run *b = chapter_base(4);
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--gain", "1.5", NULL};
     if (!b || !chapter_quick(4, args, &r))
         return;
@@ -78,7 +78,7 @@ static void test_exercise_gain(void)
 static void test_exercise_mu(void)
 {
     const chapter_run *b = chapter_base(4);
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--mu", "0.5", NULL};
     if (!b || !chapter_quick(4, args, &r))
         return;
@@ -91,7 +91,7 @@ static void test_exercise_mu(void)
 static void test_exercise_noise(void)
 {
     const chapter_run *b = chapter_base(4);
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--noise", "0.1", NULL};
     if (!b || !chapter_quick(4, args, &r))
         return;
@@ -103,7 +103,7 @@ static void test_exercise_noise(void)
 /* Exercise 6 and the text: --lr 10 runs to the end but does not learn. */
 static void test_exercise_lr_10(void)
 {
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--lr", "10", NULL};
     if (!chapter_quick(4, args, &r))
         return;
@@ -116,7 +116,7 @@ static void test_exercise_lr_10(void)
 static void test_exercise_batch(void)
 {
     const chapter_run *b = chapter_base(4);
-    chapter_run r;
+    chapter_run r = {0};
     const char *const args[] = {"--fm-batch", "1024", NULL};
     if (!b || !chapter_quick(4, args, &r))
         return;

@@ -153,7 +153,7 @@ static void test_default_claims(void)
 static void test_exercise_lambda(void)
 {
     const chapter_run *r = chapter_base(5);
-    chapter_run lo, hi;
+    chapter_run lo = {0}, hi = {0};
     if (!r || !chapter_quick(5, KNOBS("--lambda", "0.1"), &lo))
         return;
     if (chapter_quick(5, KNOBS("--lambda", "1"), &hi)) {
@@ -179,7 +179,7 @@ static void test_exercise_lambda(void)
 static void test_exercise_dt(void)
 {
     const chapter_run *r = chapter_base(5);
-    chapter_run d, far;
+    chapter_run d = {0}, far = {0};
     if (!r || !chapter_quick(5, KNOBS("--dt", "0.2"), &d))
         return;
     CU_ASSERT(chapter_value(&d, "ch5-lca-gap")
@@ -197,7 +197,7 @@ static void test_exercise_dt(void)
 static void test_exercise_no_whiten(void)
 {
     const chapter_run *r = chapter_base(5);
-    chapter_run d;
+    chapter_run d = {0};
     if (!r || !chapter_quick(5, KNOBS("--no-whiten"), &d))
         return;
     CU_ASSERT(chapter_value(&d, "ch5-freq-photos")
@@ -210,7 +210,7 @@ static void test_exercise_no_whiten(void)
 static void test_exercise_steps(void)
 {
     const chapter_run *r = chapter_base(5);
-    chapter_run d;
+    chapter_run d = {0};
     if (!r || !chapter_quick(5, KNOBS("--steps", "20"), &d))
         return;
     CU_ASSERT(chapter_value(&d, "ch5-held-after")
@@ -225,7 +225,7 @@ static void test_exercise_steps(void)
 static void test_exercise_tol(void)
 {
     const chapter_run *r = chapter_base(5);
-    chapter_run d;
+    chapter_run d = {0};
     if (!r || !chapter_quick(5, KNOBS("--tol", "0.3"), &d))
         return;
     CU_ASSERT(fabs(chapter_value(&d, "ch5-held-after")
@@ -239,7 +239,7 @@ static void test_exercise_tol(void)
 static void test_exercise_rmin(void)
 {
     const chapter_run *r = chapter_base(5);
-    chapter_run d;
+    chapter_run d = {0};
     if (!r || !chapter_quick(5, KNOBS("--rmin", "1"), &d))
         return;
     CU_ASSERT(chapter_value(&d, "ch5-oriented-leaves")

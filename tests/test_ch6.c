@@ -62,7 +62,7 @@ static void test_G_resembles_the_gram_matrix(void)
 static void test_threads_do_not_change_the_output(void)
 {
     const chapter_run *r = base_run();
-    chapter_run one;
+    chapter_run one = {0};
     const char *const args[] = {"--threads", "1", NULL};
     if (r && chapter_quick(6, args, &one)) {
         char a[8192], b[8192], path[512];
@@ -86,7 +86,7 @@ static void test_threads_do_not_change_the_output(void)
 static void test_exercise_penalty_on_the_decoder(void)
 {
     const chapter_run *r = base_run();
-    chapter_run e;
+    chapter_run e = {0};
     const char *const args[] = {"--penalize-decoder", NULL};
     if (r && chapter_quick(6, args, &e)) {
         CU_ASSERT(chapter_value(&e, "ch6-plain-inverse-dec")
@@ -101,7 +101,7 @@ static void test_exercise_penalty_on_the_decoder(void)
 static void test_exercise_weight_decay(void)
 {
     const chapter_run *r = base_run();
-    chapter_run e;
+    chapter_run e = {0};
     const char *const args[] = {"--decay", "0.05", NULL};
     if (r && chapter_quick(6, args, &e)) {
         CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec")
@@ -117,7 +117,7 @@ static void test_exercise_weight_decay(void)
 static void test_exercise_longer_loop(void)
 {
     const chapter_run *r = base_run();
-    chapter_run e;
+    chapter_run e = {0};
     const char *const args[] = {"--tstar", "10", "--gamma", "0.2", NULL};
     if (r && chapter_quick(6, args, &e)) {
         CU_ASSERT(fabs(chapter_value(&e, "ch6-span") - 2) < 1e-12);
@@ -131,7 +131,7 @@ static void test_exercise_longer_loop(void)
 static void test_exercise_lca_start(void)
 {
     const chapter_run *r = base_run();
-    chapter_run e;
+    chapter_run e = {0};
     const char *const args[] = {"--lca", NULL};
     if (r && chapter_quick(6, args, &e)) {
         CU_ASSERT(chapter_value(&e, "ch6-loop-unit-early")
@@ -145,7 +145,7 @@ static void test_exercise_lca_start(void)
 /* Exercise 5: on dead leaves the free network still cheats. */
 static void test_exercise_dead_leaves(void)
 {
-    chapter_run e;
+    chapter_run e = {0};
     const char *const args[] = {"--leaves", NULL};
     if (chapter_quick(6, args, &e)) {
         CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec") > 1.2);
