@@ -50,6 +50,8 @@ static void test_orders_and_equilibria(void)
         /* the pendulum: Euler's energy grows, rk8pd's swings keep it */
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-pend-energy") > 1);
         CU_ASSERT_TRUE(fabs(chapter_number(&r, "ch2-swing-drift")) < 1e-8);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-swing-why", "ovals close"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-swing-seen", "invisible"));
         /* without friction the linearised pendulum's Euler steps multiply
          * its energy by exactly 1 + h^2 g/L each */
         const double h = chapter_number(&r, "ch2-pend-h");
@@ -128,8 +130,13 @@ static void test_exercise_allee(void)
 static void test_exercise_pendulum_by_euler(void)
 {
     chapter_run a = {0}, b = {0}, c = {0};
-    if (chapter_quick(2, KNOBS("--portrait-euler"), &a))
+    if (chapter_quick(2, KNOBS("--portrait-euler"), &a)) {
         CU_ASSERT_TRUE(chapter_number(&a, "ch2-swing-drift") > 0.1);
+        /* ... and the text no longer says the ovals close unseen */
+        CU_ASSERT_TRUE(chapter_says(&a, "ch2-swing-why", "do not close"));
+        CU_ASSERT_TRUE(chapter_says(&a, "ch2-swing-why", "Euler"));
+        CU_ASSERT_FALSE(chapter_says(&a, "ch2-swing-seen", "invisible"));
+    }
     if (chapter_quick(2, NULL, &b)
         && chapter_quick(2, KNOBS("--pend-h", "0.005"), &c)) {
         const double q = log(chapter_number(&c, "ch2-pend-energy")) /
@@ -148,6 +155,8 @@ static void test_exercise_friction(void)
     chapter_run r = {0};
     if (chapter_quick(2, KNOBS("--friction", "0.5"), &r)) {
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-swing-drift") < -0.5);
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-swing-why", "friction"));
+        CU_ASSERT_FALSE(chapter_says(&r, "ch2-swing-seen", "invisible"));
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-pend-energy") < 1);
         /* ... the linearised pendulum with the same friction too, and the
          * rotations slow down until they swing */

@@ -116,6 +116,10 @@ static void test_exercise_centred_inputs(void)
         CU_ASSERT(chapter_value(&r, "ch3-line-star") < 0.8);
         CU_ASSERT(chapter_says(&r, "ch3-bowl-shape", "short"));
         CU_ASSERT(chapter_says(&r, "ch3-line-star-why", "well below"));
+        /* kappa ~ 3: half the bound (factor 1 - 1/kappa) beats nine
+           tenths (factor 0.8), and the caption says so */
+        CU_ASSERT(chapter_says(&r, "ch3-lr-fastest", "at half the bound"));
+        CU_ASSERT(chapter_says(&d, "ch3-lr-fastest", "at the largest"));
     }
     chapter_run_free(&r), chapter_run_free(&d);
 }
@@ -134,6 +138,12 @@ static void test_exercise_bigger_batch_smaller_rate(void)
                   > chapter_value(&d, "ch3-batch-cost-mini"));
         CU_ASSERT(chapter_value(&r, "ch3-batch-jitter-sgd")
                   < chapter_value(&d, "ch3-batch-jitter-sgd"));
+        /* the full batch is still the slowest, no longer by far */
+        CU_ASSERT(chapter_says(&d, "ch3-batch-slowest", "slowest by far"));
+        CU_ASSERT(chapter_says(&d, "ch3-batch-further", "much further"));
+        CU_ASSERT(chapter_says(&r, "ch3-batch-slowest", "slowest")
+                  && !chapter_says(&r, "ch3-batch-slowest", "by far"));
+        CU_ASSERT(!chapter_says(&r, "ch3-batch-further", "much"));
     }
     chapter_run_free(&r), chapter_run_free(&d);
 }
@@ -150,6 +160,13 @@ static void test_exercise_forward_differences(void)
                   > 10 * chapter_value(&d, "ch3-jac-best-err"));
         CU_ASSERT(chapter_value(&r, "ch3-jac-best-h")
                   < chapter_value(&d, "ch3-jac-best-h"));
+        /* and the text names them, their power and their best step */
+        CU_ASSERT(chapter_says(&r, "ch3-jac-method", "forward"));
+        CU_ASSERT(chapter_says(&r, "ch3-jac-power", "$h$"));
+        CU_ASSERT(chapter_says(&r, "ch3-jac-eps", "1/2"));
+        CU_ASSERT(chapter_says(&d, "ch3-jac-method", "central"));
+        CU_ASSERT(chapter_says(&d, "ch3-jac-power", "$h^2$"));
+        CU_ASSERT(chapter_says(&d, "ch3-jac-eps", "1/3"));
     }
     chapter_run_free(&r), chapter_run_free(&d);
 }
@@ -190,6 +207,33 @@ static void test_exercise_two_hidden_units(void)
         CU_ASSERT(chapter_value(&s, "ch3-xor-linear") >= 0.125 - 1e-6);
     }
     chapter_run_free(&r), chapter_run_free(&s);
+}
+
+/* Exercise 6 at seed 5: the sigmoid network leaves the plateau but misses
+   a point, and the text does not draw its two curves; the default run
+   solves XOR and says so.  With only 100 steps it never leaves the
+   plateau, and the text says it is still there. */
+static void test_xor_text_follows_the_sigmoid_network(void)
+{
+    chapter_run r = {0}, s = {0}, d = {0};
+    const char *const h5[] = {"--xor-hidden", "2", "--seed", "5", NULL},
+               *const few[] = {"--steps", "100", NULL},
+               *const none[] = {NULL};
+    if (chapter_ok(3, h5, &r) && chapter_ok(3, few, &s)
+        && chapter_ok(3, none, &d)) {
+        CU_ASSERT(chapter_value(&r, "ch3-xor-right-sigmoid") < 4);
+        CU_ASSERT(chapter_says(&r, "ch3-xor-boundary", "does not yet"));
+        CU_ASSERT(chapter_says(&r, "ch3-xor-encloses", "has not"));
+        CU_ASSERT(chapter_says(&r, "ch3-xor-left", "way down"));
+        CU_ASSERT(chapter_says(&s, "ch3-xor-left", "still there"));
+        CU_ASSERT(chapter_says(&s, "ch3-xor-left-cap", "still on it"));
+        CU_ASSERT(chapter_value(&s, "ch3-xor-plateau") <= 100);
+        CU_ASSERT_EQUAL(chapter_value(&d, "ch3-xor-right-sigmoid"), 4);
+        CU_ASSERT(chapter_says(&d, "ch3-xor-boundary", "roughly parallel"));
+        CU_ASSERT(chapter_says(&d, "ch3-xor-encloses", "encloses"));
+        CU_ASSERT(chapter_says(&d, "ch3-xor-left-cap", "falls away"));
+    }
+    chapter_run_free(&r), chapter_run_free(&s), chapter_run_free(&d);
 }
 
 /* Numeric rows of a data file (comment lines skipped) into v, at most
@@ -358,6 +402,8 @@ void suite_ch3(void)
     CU_add_test(s, "exercise: --slope-bug 1e-6", test_exercise_slope_bug);
     CU_add_test(s, "exercise: --xor-hidden 2",
                 test_exercise_two_hidden_units);
+    CU_add_test(s, "XOR: the text follows the sigmoid network",
+                test_xor_text_follows_the_sigmoid_network);
     CU_add_test(s, "A, B minima and S an index-one saddle, from the files",
                 test_critical_points_checked_from_the_files);
     CU_add_test(s, "(vw - 1)^2/2: a saddle at 0, not convex",
