@@ -9,6 +9,8 @@
  *   the whole gradient of rectifier chains shrinks with depth at gain 1
  *   and grows at gain 2;
  * - every exercise's command moves its number the way the hint says;
+ * - the words the run chooses follow the knobs that turn them (--gain,
+ *   --mu, --hidden, --noise, --lr);
  * - Adam's loss spikes on the spirals: over three seeds, a half-cosine
  *   rate has fewer spikes than the constant rate;
  * - the half cosine's early rates as the schedule section states them. */
@@ -40,6 +42,41 @@ static void test_default_claims(void)
     CU_ASSERT(chapter_value(r, "ch4-depth-relu-small") < 0.9);
     CU_ASSERT(chapter_value(r, "ch4-depth-relu-big") > 1.1);
     CU_ASSERT(chapter_value(r, "ch4-fm-acc") > 50);
+    CU_ASSERT(chapter_says(r, "ch4-explode-way", "errs the other way"));
+    CU_ASSERT(chapter_says(r, "ch4-explode-trend", "grow"));
+    CU_ASSERT(chapter_says(r, "ch4-explode-why", "growth is slow"));
+    CU_ASSERT(chapter_says(r, "ch4-depth-big-trend", "grows"));
+    CU_ASSERT(chapter_says(r, "ch4-depth-small-trend", "shrinks"));
+    CU_ASSERT(chapter_says(r, "ch4-opt-eff-phrase", "simply a larger"));
+    CU_ASSERT(chapter_says(r, "ch4-opt-plateau", "how much sooner"));
+    CU_ASSERT(chapter_says(r, "ch4-spiral-gap", "closely"));
+    CU_ASSERT(chapter_says(r, "ch4-spiral-spikes", "no spikes"));
+    CU_ASSERT(chapter_says(r, "ch4-fm-gap-phrase", "small")
+              == (chapter_value(r, "ch4-fm-gap") < 2.5));
+}
+
+/* The words the run chooses, where a knob turns them: at gain 0.5 the
+   tanh chain starts smaller, its gradients do not grow, and the rectifier
+   chains' whole gradient shrinks with depth; with mu = 0 momentum is SGD,
+   and its best effective step is SGD's; with 4 hidden units the adaptive
+   methods are not both off the plateau first. */
+static void test_knobs_turn_words(void)
+{
+    chapter_run r = {0};
+    if (!chapter_quick(4, KNOBS("--gain", "0.5", "--mu", "0", "--hidden",
+                                "4"), &r))
+        return;
+    char why[64];
+    CU_ASSERT(chapter_says(&r, "ch4-explode-way", "starts smaller"));
+    CU_ASSERT(!chapter_says(&r, "ch4-explode-trend", "grow"));
+    CU_ASSERT(chapter_text(&r, "ch4-explode-why", why, sizeof why)
+              && why[0] == '\0');
+    CU_ASSERT(chapter_value(&r, "ch4-explode-level") < 1);
+    CU_ASSERT(chapter_says(&r, "ch4-depth-big-trend", "shrinks"));
+    CU_ASSERT(chapter_value(&r, "ch4-depth-relu-big") < 1);
+    CU_ASSERT(chapter_says(&r, "ch4-opt-eff-phrase", "about SGD's"));
+    CU_ASSERT(chapter_says(&r, "ch4-opt-plateau", "do not both leave"));
+    chapter_run_free(&r);
 }
 
 /* Exercise 2: the sigmoid ratio at depth 20 is about the factor per
@@ -97,6 +134,8 @@ static void test_exercise_noise(void)
         return;
     CU_ASSERT(chapter_value(&r, "ch4-spiral-test")
               < chapter_value(b, "ch4-spiral-test"));
+    CU_ASSERT(chapter_says(&r, "ch4-spiral-gap", "points below"));
+    CU_ASSERT(chapter_value(&r, "ch4-spiral-gap-points") >= 3);
     chapter_run_free(&r);
 }
 
@@ -108,6 +147,8 @@ static void test_exercise_lr_10(void)
     if (!chapter_quick(4, args, &r))
         return;
     CU_ASSERT(chapter_value(&r, "ch4-spiral-test") < 80);
+    /* and both rates spike, the decaying one less */
+    CU_ASSERT(chapter_says(&r, "ch4-spiral-spikes", "fewer with"));
     chapter_run_free(&r);
 }
 
@@ -182,6 +223,7 @@ void suite_ch4(void)
 {
     CU_pSuite s = CU_add_suite("ch4", NULL, chapter_base_free);
     CU_add_test(s, "default run: costs, vanishing and exploding gradients", test_default_claims);
+    CU_add_test(s, "--gain 0.5 --mu 0 --hidden 4: the words follow", test_knobs_turn_words);
     CU_add_test(s, "exercise --depth 20: the sigmoid ratio follows the factor", test_exercise_depth_20);
     CU_add_test(s, "exercise --gain 1.5: still growing, slower", test_exercise_gain);
     CU_add_test(s, "exercise --mu 0.5: momentum's best rate does not fall", test_exercise_mu);

@@ -193,7 +193,8 @@ static void test_exercise_dt(void)
     chapter_run_free(&d);
 }
 
-/* Exercise 3: without whitening the atoms prefer lower frequencies. */
+/* Exercise 3: without whitening the atoms prefer lower frequencies, and
+   the text does not call the images whiter. */
 static void test_exercise_no_whiten(void)
 {
     const chapter_run *r = chapter_base(5);
@@ -202,6 +203,8 @@ static void test_exercise_no_whiten(void)
         return;
     CU_ASSERT(chapter_value(&d, "ch5-freq-photos")
               < chapter_value(r, "ch5-freq-photos"));
+    CU_ASSERT(chapter_says(r, "ch5-whiter-phrase", "whiter, not white"));
+    CU_ASSERT(chapter_says(&d, "ch5-whiter-phrase", "does not whiten"));
     chapter_run_free(&d);
 }
 
@@ -234,8 +237,8 @@ static void test_exercise_tol(void)
     chapter_run_free(&d);
 }
 
-/* Exercise 6: dead leaves down to one pixel teach fewer oriented atoms;
-   the photographs' dictionary does not change. */
+/* Exercise 6: dead leaves down to one pixel teach fewer oriented atoms,
+   and the text says so; the photographs' dictionary does not change. */
 static void test_exercise_rmin(void)
 {
     const chapter_run *r = chapter_base(5);
@@ -244,6 +247,9 @@ static void test_exercise_rmin(void)
         return;
     CU_ASSERT(chapter_value(&d, "ch5-oriented-leaves")
               < chapter_value(r, "ch5-oriented-leaves"));
+    /* and the text no longer says occlusion is enough to teach them */
+    CU_ASSERT(chapter_says(r, "ch5-leaves-phrase", "is enough"));
+    CU_ASSERT(chapter_says(&d, "ch5-leaves-phrase", "does not teach"));
     CU_ASSERT_EQUAL(chapter_value(&d, "ch5-held-after"),
                     chapter_value(r, "ch5-held-after"));
     chapter_run_free(&d);

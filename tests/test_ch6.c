@@ -49,6 +49,19 @@ static void test_the_cheat(void)
               > chapter_value(r, "ch6-plain-free-fitted"));
     CU_ASSERT(chapter_value(r, "ch6-start-fitted")
               < chapter_value(r, "ch6-plain-unit-fitted"));
+    CU_ASSERT(chapter_says(r, "ch6-unit-gabor", "brings back the"));
+    CU_ASSERT(chapter_says(r, "ch6-gain-verdict", "hide their length"));
+    CU_ASSERT(!chapter_says(r, "ch6-gain-verdict", "do not"));
+}
+
+/* Without the penalty (alpha 0) the rows do not hide their length, and
+   the summary, which quotes the verdict, no longer says they do. */
+static void test_no_penalty_no_hiding(void)
+{
+    chapter_run e = {0};
+    if (chapter_quick(6, KNOBS("--alpha", "0"), &e))
+        CU_ASSERT(chapter_says(&e, "ch6-gain-verdict", "do not hide"));
+    chapter_run_free(&e);
 }
 
 static void test_G_resembles_the_gram_matrix(void)
@@ -109,6 +122,12 @@ static void test_exercise_weight_decay(void)
         CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec") < 1.2);
         CU_ASSERT(chapter_value(&e, "ch6-plain-free-active")
                   < chapter_value(r, "ch6-plain-free-active"));
+        /* its features are as Gabor-like as unit columns' or more (at
+           the quick size), and the summary does not credit unit columns
+           with bringing them back */
+        CU_ASSERT(chapter_value(&e, "ch6-plain-free-fitted")
+                  >= chapter_value(&e, "ch6-plain-unit-fitted"));
+        CU_ASSERT(chapter_says(&e, "ch6-unit-gabor", "no more"));
     }
     chapter_run_free(&e);
 }
@@ -151,6 +170,7 @@ static void test_exercise_dead_leaves(void)
         CU_ASSERT(chapter_value(&e, "ch6-plain-free-dec") > 1.2);
         CU_ASSERT(chapter_value(&e, "ch6-plain-free-active")
                   > chapter_value(&e, "ch6-plain-unit-active"));
+        CU_ASSERT(!chapter_says(&e, "ch6-bricken-here", "photographs"));
     }
     chapter_run_free(&e);
 }
@@ -256,6 +276,8 @@ void suite_ch6(void)
 {
     CU_pSuite s = CU_add_suite("ch6 claims and exercises", NULL, NULL);
     CU_add_test(s, "the cheat, and unit columns block it", test_the_cheat);
+    CU_add_test(s, "--alpha 0: the rows do not hide their length",
+                test_no_penalty_no_hiding);
     CU_add_test(s, "G correlates with the decoder's cosines",
                 test_G_resembles_the_gram_matrix);
     CU_add_test(s, "one thread or two: the same numbers",
