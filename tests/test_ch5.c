@@ -255,6 +255,19 @@ static void test_exercise_rmin(void)
     chapter_run_free(&d);
 }
 
+/* The largest lambda the option allows: the quick run's codes are all
+   zero, so the dictionary's gradient is zero whatever the tolerance of
+   the codes, and the run says that they agree (0), not 0/0. */
+static void test_largest_lambda(void)
+{
+    chapter_run r = {0};
+    if (chapter_quick(5, KNOBS("--lambda", "10"), &r)) {
+        CU_ASSERT_EQUAL(chapter_value(&r, "ch5-grad-err-1"), 0);
+        CU_ASSERT_EQUAL(chapter_value(&r, "ch5-grad-noise"), 0);
+    }
+    chapter_run_free(&r);
+}
+
 void suite_ch5(void)
 {
     CU_pSuite s = CU_add_suite("ch5", NULL, chapter_base_free);
@@ -274,4 +287,6 @@ void suite_ch5(void)
                 test_exercise_tol);
     CU_add_test(s, "exercise --rmin 1: fewer oriented dead-leaves atoms",
                 test_exercise_rmin);
+    CU_add_test(s, "--lambda 10: all codes zero, gradients that agree",
+                test_largest_lambda);
 }
