@@ -234,7 +234,12 @@ static void test_momentum_claims(void)
     if (chapter_quick(2, KNOBS("--hb-lr", "0.001"), &r)) {
         CU_ASSERT_TRUE(chapter_number(&r, "ch2-hb-over1") == 0);
         CU_ASSERT_TRUE(chapter_says(&r, "ch2-hb-light-over", "does not overshoot"));
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-hb-lr-where", "well below"));
     }
+    chapter_run_free(&r);
+    /* half of plain ascent's bound 2/|F''(1)| = 2 is not "well below" it */
+    if (chapter_quick(2, KNOBS("--hb-lr", "1"), &r))
+        CU_ASSERT_TRUE(chapter_says(&r, "ch2-hb-lr-where", "at 0.5 of it"));
     chapter_run_free(&r);
 }
 
